@@ -1,0 +1,1 @@
+"""maps stage of bibmine."""

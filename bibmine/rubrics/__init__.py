@@ -1,0 +1,1 @@
+"""rubrics stage of bibmine."""

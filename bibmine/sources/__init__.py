@@ -1,0 +1,1 @@
+"""Sources: readers of vendor export files and crawlers of bibliographic APIs."""

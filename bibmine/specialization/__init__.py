@@ -1,0 +1,1 @@
+"""specialization stage of bibmine."""
