@@ -1,17 +1,45 @@
-"""The ``bibmine`` command line."""
+"""The ``bibmine`` command line.
+
+Exit codes (also in the README):
+  0  success
+  1  an unexpected error (a bug: please report it with the traceback)
+  2  usage error (unknown option, missing argument, a file that does not exist)
+  3  finished, but some records were rejected and are in quarantine
+  4  finished, but at least one file could not be read at all (unknown format, bad encoding)
+"""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from bibmine import __version__
+from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
+
+EXIT_REJECTS = 3
+EXIT_UNREADABLE = 4
 
 app = typer.Typer(
     name="bibmine",
     help="Text mining and bibliometrics for regional smart specialization.",
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,
 )
+console = Console()
+err = Console(stderr=True)
+
+CorpusOpt = Annotated[
+    Path,
+    typer.Option("--corpus", envvar=ENV_VAR, help="Corpus SQLite file.", default_factory=default_corpus_path,
+                 show_default="corpus/bibmine.sqlite"),
+]
 
 
 def _version(value: bool) -> None:
@@ -25,6 +53,179 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """bibmine: sources -> corpus -> regions -> rubrics -> specialization -> maps -> report."""
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=err, transient=True)
+
+
+@app.command("import")
+def import_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Export files (format detected from content).",
+                                                exists=True, dir_okay=False, readable=True)],
+    corpus: CorpusOpt,
+    format: Annotated[str | None, typer.Option("--format", help="Force a reader, e.g. ris, wos_plaintext.")] = None,
+    no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact identifier dedup only.")] = False,
+    title_threshold: Annotated[float, typer.Option(help="Fuzzy title similarity to merge (0-100).")] = 93.0,
+) -> None:
+    """Import export files into the corpus, deduplicating as records arrive."""
+    from bibmine.corpus.dedup import DedupConfig
+    from bibmine.corpus.importer import import_files
+
+    with Corpus(corpus) as c, _progress() as progress:
+        tasks: dict[Path, int] = {}
+
+        def on_record(path: Path, n: int) -> None:
+            if path not in tasks:
+                tasks[path] = progress.add_task(path.name, total=None, rate="")
+            elapsed = progress.tasks[tasks[path]].elapsed or 1e-9
+            progress.update(tasks[path], completed=n, rate=f"{n / elapsed:,.0f} rec/s")
+
+        reports = import_files(c, files, format=format, fuzzy=not no_fuzzy,
+                               config=DedupConfig(title_threshold=title_threshold), on_record=on_record)
+    table = Table(title=f"Import into {corpus}")
+    for col in ("file", "format", "encoding", "read", "new", "merged", "duplicate", "rejected"):
+        table.add_column(col, justify="right" if col in ("read", "new", "merged", "duplicate", "rejected") else "left")
+    for r in reports:
+        table.add_row(r.path.name, r.format or "-", r.encoding or "-", str(r.read), str(r.new), str(r.merged),
+                      str(r.duplicate), str(r.rejected))
+    console.print(table)
+    code = 0
+    for r in reports:
+        if r.error:
+            err.print(f"[red]error[/red]: {r.error}", markup=True, highlight=False)
+            code = max(code, EXIT_UNREADABLE)
+        if r.rejected:
+            err.print(f"[yellow]{r.path}[/yellow]: {r.rejected} record(s) quarantined; first: "
+                      + "; ".join(r.rejects[:3]), highlight=False)
+            code = max(code, EXIT_REJECTS)
+    if code == EXIT_REJECTS:
+        err.print("Good records were imported; see rejects with: bibmine quarantine")
+    raise typer.Exit(code)
+
+
+@app.command()
+def stats(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Records by kind, year, source and language; completeness of each field per source."""
+    from bibmine.corpus.stats import COMPLETENESS_FIELDS, corpus_stats
+
+    with Corpus(corpus, must_exist=True) as c:
+        st = corpus_stats(c)
+    if as_json:
+        typer.echo(json.dumps(st.as_dict(), ensure_ascii=False, indent=2))
+        return
+    console.print(f"[bold]{corpus}[/bold]: {st.works} works from {st.source_records} source records; "
+                  f"{st.quarantined} quarantined")
+    for title, counter in (("kind", st.by_kind), ("language", st.by_language), ("source", st.by_source)):
+        t = Table(title=f"Works by {title}" if title != "source" else "Source records by format")
+        t.add_column(title)
+        t.add_column("n", justify="right")
+        for key, n in counter.most_common():
+            t.add_row(str(key), str(n))
+        console.print(t)
+    years = Table(title="Works by year")
+    years.add_column("year")
+    years.add_column("n", justify="right")
+    for y, n in sorted(st.by_year.items(), key=lambda kv: str(kv[0])):
+        years.add_row(str(y), str(n))
+    console.print(years)
+    comp = Table(title="Completeness per source (% of source records with the field)")
+    comp.add_column("field")
+    formats = sorted(st.completeness)
+    for fmt in formats:
+        comp.add_column(fmt, justify="right")
+    for name in COMPLETENESS_FIELDS:
+        comp.add_row(name, *(f"{100 * st.completeness[f][name]:.0f}" for f in formats))
+    console.print(comp)
+
+
+@app.command()
+def export(
+    corpus: CorpusOpt,
+    format: Annotated[str, typer.Option("--format", help="csv, jsonl or ris.")] = "jsonl",
+    out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("bibmine-export.jsonl"),
+) -> None:
+    """Write the merged works as CSV, JSON Lines or RIS."""
+    from bibmine.corpus.export import WRITERS
+    from bibmine.corpus.export import export as do_export
+
+    if format not in WRITERS:
+        raise typer.BadParameter(f"choose one of {', '.join(WRITERS)}", param_hint="--format")
+    with Corpus(corpus, must_exist=True) as c:
+        n = do_export(c.iter_works(), out, format)
+    console.print(f"wrote {n} works to {out}")
+
+
+@app.command()
+def dedup(
+    corpus: CorpusOpt,
+    report: Annotated[bool, typer.Option("--report", help="List merged pairs with rule and score.")] = False,
+    undo: Annotated[int | None, typer.Option("--undo", help="Reverse the merge with this id.")] = None,
+    title_threshold: Annotated[float, typer.Option(help="Fuzzy title similarity to merge (0-100).")] = 93.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON lines.")] = False,
+) -> None:
+    """Find duplicates across the stored works; --report explains every merge; --undo reverses one."""
+    from bibmine.corpus.dedup import DedupConfig
+    from bibmine.corpus.dedup_run import merge_report, run_dedup, undo_merge
+    from bibmine.corpus.model import from_json
+
+    with Corpus(corpus, must_exist=True) as c:
+        if undo is not None:
+            try:
+                left, restored = undo_merge(c, undo)
+            except (KeyError, ValueError) as exc:
+                err.print(f"error: {str(exc).strip(chr(39))}")
+                raise typer.Exit(2) from None
+            console.print(f"merge {undo} undone: {restored} split from {left}")
+            return
+        if not report:
+            n = run_dedup(c, DedupConfig(title_threshold=title_threshold))
+            console.print(f"{n} works merged into others; {c.count()} works remain")
+            return
+        rows = merge_report(c)
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps({"merge": r["id"], "work": r["uid"], "title": r["work_title"],
+                                   "source_format": r["format"], "source_file": r["batch_source"],
+                                   "source_title": from_json(r["source_data"]).title, "rule": r["rule"],
+                                   "score": r["score"]}, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} merges")
+    for col in ("merge", "work", "merged source", "rule", "score", "work title", "source title"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["id"]), r["uid"], f"{r['format']} ({Path(r['batch_source']).name})", r["rule"],
+                      f"{r['score']:.3f}", r["work_title"] or "", from_json(r["source_data"]).title or "")
+    console.print(table)
+    console.print("A rule named after an identifier (doi, wos, scopus, ...) means both records carry it; "
+                  "fuzzy_title means title, year and first author agree. Undo with: bibmine dedup --undo ID")
+
+
+@app.command()
+def quarantine(corpus: CorpusOpt, limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
+    """Rejected records: file, location and reason."""
+    with Corpus(corpus, must_exist=True) as c:
+        rows = c.quarantined()
+    table = Table(title=f"{len(rows)} quarantined records")
+    for col in ("file", "where", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in rows[:limit]:
+        table.add_row(r["path"] or "", r["location"] or "", r["reason"])
+    console.print(table)
+
+
+@app.command()
+def demo(
+    corpus: Annotated[Path, typer.Option("--corpus", help="Demo corpus file (recreated).")] = Path(
+        "corpus/demo.sqlite"),
+) -> None:
+    """Import the bundled demo files into a fresh corpus and print its statistics."""
+    from bibmine.demo import run_demo
+
+    code = run_demo(corpus, console)
+    if code:
+        raise typer.Exit(code)
 
 
 def run() -> None:  # console-script entry point

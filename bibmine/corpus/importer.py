@@ -1,0 +1,111 @@
+"""Import export files into the corpus: one batch per file, rejects to quarantine.
+
+>>> # see tests/corpus/test_import.py for full examples
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibmine.corpus.dedup import DedupConfig
+from bibmine.corpus.ingest import Ingestor
+from bibmine.corpus.model import Reject
+from bibmine.corpus.store import Corpus, file_sha256
+from bibmine.sources.encoding import EncodingError
+from bibmine.sources.files import UnknownFormatError, open_export
+
+COMMIT_EVERY = 5000
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: the counts the CLI prints, and any file-level error."""
+
+    path: Path
+    format: str | None = None
+    encoding: str | None = None
+    read: int = 0
+    new: int = 0
+    merged: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    error: str | None = None
+    rejects: list[str] = field(default_factory=list)  # first few reasons, for the console
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.rejected == 0
+
+
+def import_files(
+    corpus: Corpus,
+    paths: Iterable[str | Path],
+    *,
+    format: str | None = None,
+    config: DedupConfig | None = None,
+    fuzzy: bool = True,
+    on_record: Callable[[Path, int], None] | None = None,
+) -> list[FileReport]:
+    """Import each file; a bad file or record never stops the others.
+
+    ``on_record(path, n)`` is called every 500 records for progress display.
+    """
+    ingestor = Ingestor(corpus, config, fuzzy=fuzzy)
+    return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record) for p in paths]
+
+
+def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str | None = None,
+                on_record: Callable[[Path, int], None] | None = None) -> FileReport:
+    report = FileReport(path)
+    try:
+        opened = open_export(path, format)
+    except (UnknownFormatError, EncodingError, KeyError) as exc:
+        report.error = str(exc).strip("'\"")
+        _record_failed_file(corpus, path, report.error)
+        return report
+    except OSError as exc:
+        report.error = f"{path}: cannot read: {exc.strerror or exc}"
+        _record_failed_file(corpus, path, report.error)
+        return report
+    report.format, report.encoding = opened.reader.name, opened.encoding
+    batch = corpus.start_batch("file", str(path), format=opened.reader.name, encoding=opened.encoding,
+                               sha256=file_sha256(path))
+    db = corpus.db
+    db.execute("BEGIN")
+    n = 0
+    try:
+        for item in opened.records():
+            n += 1
+            if isinstance(item, Reject):
+                batch.n_read += 1
+                corpus.quarantine(batch, str(path), item.location, item.reason, item.raw)
+                if len(report.rejects) < 5:
+                    report.rejects.append(f"{item.location}: {item.reason}")
+            else:
+                ingestor.add(item, batch)
+            if n % COMMIT_EVERY == 0:
+                db.execute("COMMIT")
+                db.execute("BEGIN")
+            if on_record and n % 500 == 0:
+                on_record(path, n)
+    except (UnicodeDecodeError, ValueError, OSError) as exc:
+        # The reader could not go on (bytes that do not decode, a file cut short):
+        # what was read stays, and the failure is quarantined with where it happened.
+        where = f"after record {n}"
+        batch.error = f"{path}: reading stopped {where}: {exc}"
+        corpus.quarantine(batch, str(path), where, f"reading stopped: {exc}", None)
+        report.error = batch.error
+    finally:
+        corpus.finish_batch(batch)
+        db.execute("COMMIT")
+    report.read, report.new, report.merged = batch.n_read, batch.n_new, batch.n_merged
+    report.duplicate, report.rejected = batch.n_duplicate, batch.n_rejected
+    return report
+
+
+def _record_failed_file(corpus: Corpus, path: Path, error: str) -> None:
+    batch = corpus.start_batch("file", str(path))
+    batch.error = error
+    corpus.finish_batch(batch)

@@ -1,0 +1,264 @@
+"""The corpus: an SQLite file of works, their source records, and import batches.
+
+>>> import tempfile, pathlib
+>>> with Corpus(pathlib.Path(tempfile.mkdtemp()) / "c.sqlite") as c:
+...     c.schema_version() == LATEST_VERSION
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from bibmine.corpus.model import Record, from_json
+
+DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
+ENV_VAR = "BIBMINE_CORPUS"
+
+
+def default_corpus_path() -> Path:
+    """``$BIBMINE_CORPUS`` if set, else ``corpus/bibmine.sqlite`` under the current directory."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_CORPUS)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    folder = resources.files("bibmine.corpus") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.name, entry.read_text("utf-8")))
+    return sorted(found)
+
+
+LATEST_VERSION = _migrations()[-1][0]
+
+
+class SchemaTooNewError(RuntimeError):
+    """The corpus file was written by a newer bibmine."""
+
+
+@dataclass
+class Batch:
+    """An import batch being written; counts are saved by :meth:`Corpus.finish_batch`."""
+
+    id: int
+    kind: str
+    source: str
+    n_read: int = 0
+    n_new: int = 0
+    n_merged: int = 0
+    n_duplicate: int = 0
+    n_rejected: int = 0
+    error: str | None = None
+
+
+class Corpus:
+    """An open corpus file.  Use as a context manager; migrations run on open.
+
+    Writes happen in explicit transactions (:meth:`transaction`) so that bulk
+    imports commit once per chunk rather than once per record.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, must_exist: bool = False):
+        self.path = Path(path) if path else default_corpus_path()
+        if must_exist and not self.path.exists():
+            raise FileNotFoundError(f"no corpus at {self.path} (import files first, or pass --corpus)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
+        self.migrate()
+
+    # ------------------------------------------------------------ lifecycle
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.db.in_transaction:
+            self.db.execute("COMMIT")
+        self.db.close()
+
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> list[str]:
+        """Apply every migration newer than the file's ``user_version``; return their names."""
+        current = self.schema_version()
+        if current > LATEST_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: schema version {current} is newer than this bibmine ({LATEST_VERSION}); "
+                "upgrade bibmine"
+            )
+        applied = []
+        for version, name, sql in _migrations():
+            if version <= current:
+                continue
+            self.db.execute("BEGIN")
+            try:
+                for statement in sql.split(";\n"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version={version}")
+                self.db.execute("COMMIT")
+            except Exception:
+                self.db.execute("ROLLBACK")
+                raise
+            applied.append(name)
+        return applied
+
+    def transaction(self) -> _Transaction:
+        return _Transaction(self.db)
+
+    # ------------------------------------------------------------ batches
+    def start_batch(
+        self, kind: str, source: str, *, format: str | None = None, encoding: str | None = None,
+        sha256: str | None = None,
+    ) -> Batch:
+        cur = self.db.execute(
+            "INSERT INTO batches(kind, source, format, encoding, sha256, started) VALUES (?,?,?,?,?,?)",
+            (kind, source, format, encoding, sha256, now()),
+        )
+        return Batch(id=cur.lastrowid, kind=kind, source=source)
+
+    def finish_batch(self, batch: Batch) -> None:
+        self.db.execute(
+            "UPDATE batches SET finished=?, n_read=?, n_new=?, n_merged=?, n_duplicate=?, n_rejected=?, "
+            "error=? WHERE id=?",
+            (now(), batch.n_read, batch.n_new, batch.n_merged, batch.n_duplicate, batch.n_rejected,
+             batch.error, batch.id),
+        )
+
+    def quarantine(self, batch: Batch | None, path: str | None, location: str | None, reason: str,
+                   raw: str | None) -> None:
+        self.db.execute(
+            "INSERT INTO quarantine(batch_id, path, location, reason, raw, created) VALUES (?,?,?,?,?,?)",
+            (batch.id if batch else None, path, location, reason, raw, now()),
+        )
+        if batch is not None:
+            batch.n_rejected += 1
+
+    def batches(self) -> list[sqlite3.Row]:
+        return self._rows("SELECT * FROM batches ORDER BY id")
+
+    def quarantined(self, batch_id: int | None = None) -> list[sqlite3.Row]:
+        if batch_id is None:
+            return self._rows("SELECT * FROM quarantine ORDER BY id")
+        return self._rows("SELECT * FROM quarantine WHERE batch_id=? ORDER BY id", (batch_id,))
+
+    # ------------------------------------------------------------ reading works
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM works").fetchone()[0]
+
+    def get(self, uid: str) -> Record | None:
+        row = self.db.execute("SELECT data FROM works WHERE uid=?", (uid,)).fetchone()
+        return from_json(row[0]) if row else None
+
+    def find(self, scheme: str, value: str) -> Record | None:
+        """The work holding an identifier, e.g. ``find("doi", "10.1000/x")``."""
+        row = self.db.execute(
+            "SELECT w.data FROM identifiers i JOIN works w ON w.id=i.work_id WHERE i.scheme=? AND i.value=?",
+            (scheme, value),
+        ).fetchone()
+        return from_json(row[0]) if row else None
+
+    def iter_works(self, *, where: str = "", params: tuple = (), chunk: int = 2000) -> Iterator[Record]:
+        """Every work as a merged Record, streamed in id order.
+
+        ``where`` is an SQL condition on the ``works`` table written by the caller
+        (never built from record text), e.g. ``"year BETWEEN ? AND ?"``.
+        """
+        sql = "SELECT id, data FROM works WHERE id > ?" + (f" AND ({where})" if where else "")
+        last = 0
+        while True:
+            rows = self.db.execute(sql + " ORDER BY id LIMIT ?", (last, *params, chunk)).fetchall()
+            if not rows:
+                return
+            for _, data in rows:
+                yield from_json(data)
+            last = rows[-1][0]
+
+    def sources_of(self, uid: str) -> list[sqlite3.Row]:
+        """Source records of a work with their batch: what each source said, and when."""
+        return self._rows(
+            "SELECT s.id, s.format, s.data, s.raw, b.source AS batch_source, b.kind AS batch_kind, "
+            "b.sha256, b.started FROM source_records s JOIN works w ON w.id=s.work_id "
+            "JOIN batches b ON b.id=s.batch_id WHERE w.uid=? ORDER BY s.id",
+            (uid,),
+        )
+
+    def work_id(self, uid: str) -> int | None:
+        row = self.db.execute("SELECT id FROM works WHERE uid=?", (uid,)).fetchone()
+        return row[0] if row else None
+
+    # ------------------------------------------------------------ rubric assignments
+    def add_rubric(self, uid: str, scheme: str, code: str, source: str, annotator: str = "",
+                   score: float | None = None, batch: Batch | None = None) -> bool:
+        """Store one rubric assignment; returns False if the same assignment exists.
+
+        Automatic assignments live in their own rows (source='automatic'), so they
+        can never overwrite a manual one.
+        """
+        work_id = self.work_id(uid)
+        if work_id is None:
+            raise KeyError(f"no work with id {uid}")
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO rubric_assignments(work_id, scheme, code, source, annotator, score, "
+            "batch_id, created) VALUES (?,?,?,?,?,?,?,?)",
+            (work_id, scheme, code, source, annotator or "", score, batch.id if batch else None, now()),
+        )
+        return cur.rowcount == 1
+
+    def rubrics(self, uid: str | None = None, *, scheme: str = "grnti", source: str | None = None
+                ) -> list[sqlite3.Row]:
+        sql = ("SELECT w.uid, r.scheme, r.code, r.source, r.annotator, r.score FROM rubric_assignments r "
+               "JOIN works w ON w.id=r.work_id WHERE r.scheme=?")
+        params: list = [scheme]
+        if uid is not None:
+            sql += " AND w.uid=?"
+            params.append(uid)
+        if source is not None:
+            sql += " AND r.source=?"
+            params.append(source)
+        return self._rows(sql + " ORDER BY r.id", tuple(params))
+
+    # ------------------------------------------------------------ helpers
+    def _rows(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
+        cur = self.db.cursor()
+        cur.row_factory = sqlite3.Row
+        return cur.execute(sql, params).fetchall()
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
