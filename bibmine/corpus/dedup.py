@@ -14,16 +14,20 @@ of the same scheme conflicts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import resources
 
 from rapidfuzz import fuzz
 
 from bibmine.corpus.model import Record, title_key
 
-# Short function words that make poor blocking keys (en + ru).
-_STOP = frozenset(
-    "the of and for in on to with from by at an a as its their into using based via under over "
-    "и в во на по для при из от до с со о об к как или не что".split()
-)
+
+def _load_stopwords() -> frozenset[str]:
+    text = (resources.files("bibmine.corpus") / "data" / "blocking_stopwords.txt").read_text("utf-8")
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+# Function words that make poor blocking keys (en + ru).
+_STOP = _load_stopwords()
 
 
 @dataclass(frozen=True)
@@ -87,9 +91,9 @@ def fuzzy_score(
             return None  # two different DOIs (or UTs...) are two works
     if year and cand.year and abs(year - cand.year) > config.year_tolerance:
         return None
-    if surname and cand.first_author and _same_script(surname, cand.first_author):
-        if fuzz.ratio(surname, cand.first_author) < config.surname_threshold:
-            return None
+    if (surname and cand.first_author and _same_script(surname, cand.first_author)
+            and fuzz.ratio(surname, cand.first_author) < config.surname_threshold):
+        return None
     best = 0.0
     for a in keys:
         if len(a.split()) < config.min_title_words:

@@ -20,7 +20,7 @@ import unicodedata
 import msgspec
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     """Document kinds, publications and patent-office registrations alike."""
 
     ARTICLE = "article"
