@@ -33,7 +33,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 CorpusOpt = Annotated[
     Path,
@@ -53,6 +53,15 @@ def main(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """bibmine: sources -> corpus -> regions -> rubrics -> specialization -> maps -> report."""
+
+
+def open_corpus(path: Path) -> Corpus:
+    """Open an existing corpus for a command that reads it; exit 2 with a clear message if absent."""
+    try:
+        return Corpus(path, must_exist=True)
+    except FileNotFoundError as exc:
+        err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 def _progress() -> Progress:
@@ -110,7 +119,7 @@ def stats(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", hel
     """Records by kind, year, source and language; completeness of each field per source."""
     from bibmine.corpus.stats import COMPLETENESS_FIELDS, corpus_stats
 
-    with Corpus(corpus, must_exist=True) as c:
+    with open_corpus(corpus) as c:
         st = corpus_stats(c)
     if as_json:
         typer.echo(json.dumps(st.as_dict(), ensure_ascii=False, indent=2))
@@ -152,7 +161,7 @@ def export(
 
     if format not in WRITERS:
         raise typer.BadParameter(f"choose one of {', '.join(WRITERS)}", param_hint="--format")
-    with Corpus(corpus, must_exist=True) as c:
+    with open_corpus(corpus) as c:
         n = do_export(c.iter_works(), out, format)
     console.print(f"wrote {n} works to {out}")
 
@@ -170,7 +179,7 @@ def dedup(
     from bibmine.corpus.dedup_run import merge_report, run_dedup, undo_merge
     from bibmine.corpus.model import from_json
 
-    with Corpus(corpus, must_exist=True) as c:
+    with open_corpus(corpus) as c:
         if undo is not None:
             try:
                 left, restored = undo_merge(c, undo)
@@ -205,7 +214,7 @@ def dedup(
 @app.command()
 def quarantine(corpus: CorpusOpt, limit: Annotated[int, typer.Option(help="Rows to show.")] = 50) -> None:
     """Rejected records: file, location and reason."""
-    with Corpus(corpus, must_exist=True) as c:
+    with open_corpus(corpus) as c:
         rows = c.quarantined()
     table = Table(title=f"{len(rows)} quarantined records")
     for col in ("file", "where", "reason"):

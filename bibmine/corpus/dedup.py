@@ -18,7 +18,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz
 
-from bibmine.corpus.model import Record, title_key
+from bibmine.corpus.model import Record, Text, title_key  # noqa: F401 (Text: doctest)
 
 
 def _load_stopwords() -> frozenset[str]:
@@ -50,19 +50,45 @@ def title_keys(record: Record) -> list[str]:
     return keys
 
 
-def blocking_keys(record: Record, keys: list[str] | None = None) -> set[str]:
-    """Keys under which a record is filed for fuzzy comparison."""
-    keys = title_keys(record) if keys is None else keys
-    out = set()
-    surname = record.first_author_surname
-    if surname and record.year:
-        out.add(f"a|{surname}|{record.year}")
+def _title_words(keys: list[str]) -> list[tuple[str, str]]:
+    out = []
     for k in keys:
         words = [w for w in k.split() if len(w) > 2 and w not in _STOP]
         if len(words) >= 3:
-            out.add("t|" + " ".join(words[:3]))
-            out.add("e|" + " ".join(words[-3:]))
+            out.append((" ".join(words[:3]), " ".join(words[-3:])))
     return out
+
+
+def blocking_keys(record: Record, keys: list[str] | None = None) -> set[str]:
+    """Keys under which a record is filed for fuzzy comparison.
+
+    ``a|surname|year`` and, per title, ``t|year|first three content words`` and
+    ``e|year|last three``.  The year in the title keys keeps blocks small; lookups
+    try the neighbouring years (see :func:`key_sets`).
+
+    >>> sorted(blocking_keys(Record(titles=[Text("Soils of the Kursk region today")], year=2020)))
+    ['e|2020|kursk region today', 't|2020|soils kursk region']
+    """
+    return key_sets(record, title_keys(record) if keys is None else keys, 0)[1]
+
+
+def key_sets(record: Record, keys: list[str], tolerance: int) -> tuple[list[str], set[str]]:
+    """(keys to search for candidates across the tolerated years, keys to file the record under)."""
+    surname = record.first_author_surname
+    words = _title_words(keys)
+    own = str(record.year) if record.year else "-"
+    years = [str(record.year + d) for d in range(-tolerance, tolerance + 1)] if record.year else ["-"]
+    lookup: list[str] = []
+    blocks: set[str] = set()
+    for y in years:
+        keyset = [f"a|{surname}|{y}"] if surname and record.year else []
+        for first, last in words:
+            keyset.append(f"t|{y}|{first}")
+            keyset.append(f"e|{y}|{last}")
+        lookup.extend(keyset)
+        if y == own:
+            blocks.update(keyset)
+    return lookup, blocks
 
 
 @dataclass(frozen=True)
@@ -73,22 +99,19 @@ class Candidate:
     year: int | None
     title_keys: list[str]
     first_author: str | None
-    ids: dict[str, str]
 
 
 def _same_script(a: str, b: str) -> bool:
     return a[:1].isascii() == b[:1].isascii()
 
 
-def fuzzy_score(
-    keys: list[str], year: int | None, surname: str | None, ids: dict[str, str],
-    cand: Candidate, config: DedupConfig,
-) -> float | None:
-    """Title similarity (0..100) when the pair passes every guard, else None."""
-    for scheme, value in ids.items():
-        other = cand.ids.get(scheme)
-        if other and other != value:
-            return None  # two different DOIs (or UTs...) are two works
+def title_score(keys: list[str], year: int | None, surname: str | None, cand: Candidate,
+                config: DedupConfig) -> float | None:
+    """Title similarity (0..100) when year, surname and title agree, else None.
+
+    Identifier conflicts are checked separately (:func:`ids_conflict`), only for
+    pairs that pass this cheaper test.
+    """
     if year and cand.year and abs(year - cand.year) > config.year_tolerance:
         return None
     if (surname and cand.first_author and _same_script(surname, cand.first_author)
@@ -105,3 +128,8 @@ def fuzzy_score(
     if (year is None or cand.year is None) and best < 97.0:
         return None  # without years to agree, only near-identical titles count
     return best
+
+
+def ids_conflict(ids: dict[str, str], other: dict[str, str]) -> bool:
+    """True when both carry an identifier of the same scheme with different values."""
+    return any(other.get(scheme) not in (None, value) for scheme, value in ids.items())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from bibmine.corpus.dedup import DedupConfig, blocking_keys, fuzzy_score, title_keys
+from bibmine.corpus.dedup import DedupConfig, title_keys
 from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.model import from_json
 from bibmine.corpus.store import Corpus, now
@@ -25,23 +25,13 @@ def run_dedup(corpus: Corpus, config: DedupConfig | None = None,
     work_ids = [r[0] for r in db.execute("SELECT id FROM works ORDER BY id")]
     with corpus.transaction():
         for n, wid in enumerate(work_ids, 1):
-            row = db.execute("SELECT data FROM works WHERE id=?", (wid,)).fetchone()
+            row = db.execute("SELECT data FROM work_data WHERE id=?", (wid,)).fetchone()
             if row is None:  # absorbed earlier in this pass
                 continue
             rec = from_json(row[0])
             target, rule, score = _exact_other(db, wid, rec)
             if target is None:
-                keys = title_keys(rec)
-                ids = dict(rec.ids.pairs())
-                best = None
-                for cand in ing._candidates(blocking_keys(rec, keys), exclude=wid):
-                    if cand.work_id > wid:
-                        continue  # each pair is looked at once, from its later work
-                    s = fuzzy_score(keys, rec.year, rec.first_author_surname, ids, cand, ing.config)
-                    if s is not None and (best is None or s > best[0]):
-                        best = (s, cand.work_id)
-                if best is not None:
-                    target, rule, score = best[1], "fuzzy_title", best[0] / 100.0
+                target, rule, score = ing.best_fuzzy(rec, title_keys(rec), before=wid)
             if target is not None and not _declared_distinct(db, target, wid):
                 merge_works(ing, target, wid, rule, score)
                 absorbed += 1
@@ -110,7 +100,7 @@ def undo_merge(corpus: Corpus, merge_id: int) -> tuple[str, str]:
         if db.execute("SELECT 1 FROM works WHERE uid=?", (uid,)).fetchone():
             uid = f"{uid}-{sid}"
         rec.id = uid
-        new_id = ing._insert_work(uid, rec, title_keys(rec), None)
+        new_id = ing.insert_single_work(uid, rec)
         db.execute("UPDATE source_records SET work_id=? WHERE id=?", (new_id, sid))
         db.execute("UPDATE merges SET undone=? WHERE id=?", (now(), merge_id))
         db.executemany("INSERT OR IGNORE INTO distinct_pairs(a, b) VALUES (?,?)", [(o, sid) for o in others])

@@ -16,7 +16,8 @@ from bibmine.corpus.store import Corpus, file_sha256
 from bibmine.sources.encoding import EncodingError
 from bibmine.sources.files import UnknownFormatError, open_export
 
-COMMIT_EVERY = 5000
+COMMIT_EVERY = 20000  # records per transaction
+CHUNK = 1000  # records matched and written together
 
 
 @dataclass
@@ -75,6 +76,7 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     db = corpus.db
     db.execute("BEGIN")
     n = 0
+    chunk: list = []
     try:
         for item in opened.records():
             n += 1
@@ -84,7 +86,10 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
                 if len(report.rejects) < 5:
                     report.rejects.append(f"{item.location}: {item.reason}")
             else:
-                ingestor.add(item, batch)
+                chunk.append(item)
+                if len(chunk) >= CHUNK:
+                    ingestor.add_many(chunk, batch)
+                    chunk = []
             if n % COMMIT_EVERY == 0:
                 db.execute("COMMIT")
                 db.execute("BEGIN")
@@ -98,6 +103,8 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
         corpus.quarantine(batch, str(path), where, f"reading stopped: {exc}", None)
         report.error = batch.error
     finally:
+        if chunk:
+            ingestor.add_many(chunk, batch)
         corpus.finish_batch(batch)
         db.execute("COMMIT")
     report.read, report.new, report.merged = batch.n_read, batch.n_new, batch.n_merged

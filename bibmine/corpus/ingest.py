@@ -1,4 +1,11 @@
-"""Adding records to the corpus: exact and fuzzy dedup, merge, and undo.
+"""Adding records to the corpus: exact and fuzzy dedup, and merge.
+
+Records arrive in chunks (:meth:`Ingestor.add_many`): duplicates, identifier hits
+and fuzzy candidates of a whole chunk are looked up with a few set-based queries,
+new works are written with ``executemany``, and only records that merge into an
+existing work take the slower per-record path that rebuilds the work.  Records
+within one chunk are matched against each other too, so chunking never changes
+the result.
 
 >>> import tempfile, pathlib
 >>> from bibmine.corpus.model import Record, Kind, Text, Identifiers
@@ -16,11 +23,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import msgspec
 
-from bibmine.corpus.dedup import Candidate, DedupConfig, blocking_keys, fuzzy_score, title_keys
+from bibmine.corpus.dedup import (
+    Candidate,
+    DedupConfig,
+    blocking_keys,
+    ids_conflict,
+    key_sets,
+    title_keys,
+    title_score,
+)
 from bibmine.corpus.merge import merge_records
 from bibmine.corpus.model import Record, from_json, to_json
 from bibmine.corpus.store import Batch, Corpus, now
@@ -38,8 +55,25 @@ class AddResult:
     score: float | None = None
 
 
+@dataclass
+class _Item:
+    """A record prepared for matching: everything computed once."""
+
+    record: Record
+    fmt: str
+    raw: str
+    fingerprint: str
+    keys: list[str]
+    pairs: list[tuple[str, str]]
+    surname: str | None
+    lookup: list[str]  # blocking keys to search, across tolerated years
+    blocks: set[str]  # blocking keys to file the record under
+    candidates: list[Candidate] = field(default_factory=list)
+    id_hit: tuple[str, int] | None = None
+
+
 class Ingestor:
-    """Adds records to a corpus one at a time; call inside a transaction for speed."""
+    """Adds records to a corpus; call inside a transaction (the importer does)."""
 
     def __init__(self, corpus: Corpus, config: DedupConfig | None = None, *, fuzzy: bool = True):
         self.corpus = corpus
@@ -48,114 +82,201 @@ class Ingestor:
         self.fuzzy = fuzzy
 
     # ------------------------------------------------------------ adding
-    def add(self, record: Record, batch: Batch, location: str | None = None) -> AddResult:
-        batch.n_read += 1
+    def add(self, record: Record, batch: Batch) -> AddResult:
+        return self.add_many([record], batch)[0]
+
+    def add_many(self, records: Sequence[Record], batch: Batch) -> list[AddResult]:
+        """Add a chunk of records (a few thousand at most); one result per record, in order."""
+        items = [self._prepare(r, batch) for r in records]
+        known = self._known_fingerprints([it.fingerprint for it in items])
+        self._lookup_ids(items)
+        if self.fuzzy:
+            self._lookup_candidates([it for it in items if it.id_hit is None and it.keys])
+        stamp = now()
+        next_id = (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1
+        pending: list[tuple[int, str, _Item, str]] = []  # new works not yet written
+        local_ids: dict[tuple[str, str], int] = {}  # identifiers seen in this chunk -> work id
+        local_blocks: dict[str, list[Candidate]] = defaultdict(list)
+        results: list[AddResult] = []
+        for it in items:
+            batch.n_read += 1
+            if it.fingerprint in known:
+                batch.n_duplicate += 1
+                results.append(AddResult("duplicate", known[it.fingerprint]))
+                continue
+            target, rule, score = self._match_item(it, local_ids, local_blocks)
+            if target is None:
+                uid = "bm" + it.fingerprint[:16]
+                it.record.id = uid
+                target = next_id
+                next_id += 1
+                pending.append((target, uid, it, to_json(it.record).decode()))
+                known[it.fingerprint] = uid
+                batch.n_new += 1
+                results.append(AddResult("new", uid))
+            else:
+                if pending and any(p[0] == target for p in pending):
+                    self._write_new(pending, batch, stamp)
+                    pending = []
+                uid = self._merge_into(target, it, batch, rule, score)
+                known[it.fingerprint] = uid
+                batch.n_merged += 1
+                results.append(AddResult("merged", uid, rule, score))
+            for pair in it.pairs:
+                local_ids.setdefault(pair, target)
+            cand = Candidate(target, it.record.year, it.keys, it.surname)
+            for key in it.blocks:
+                local_blocks[key].append(cand)
+        if pending:
+            self._write_new(pending, batch, stamp)
+        return results
+
+    def _prepare(self, record: Record, batch: Batch) -> _Item:
         fmt = record.source or batch.kind
         raw = record.raw if record.raw is not None else to_json(record).decode()
         fingerprint = hashlib.sha1(f"{fmt}\0{raw}".encode()).hexdigest()
-        row = self.db.execute(
-            "SELECT w.uid FROM source_records s JOIN works w ON w.id=s.work_id WHERE s.fingerprint=?",
-            (fingerprint,),
-        ).fetchone()
-        if row:
-            batch.n_duplicate += 1
-            return AddResult("duplicate", row[0])
         record = msgspec.structs.replace(record, raw=None)
         keys = title_keys(record)
-        work_id, rule, score = self._match(record, keys)
-        if work_id is None:
-            uid = "bm" + fingerprint[:16]
-            record.id = uid
-            work_id = self._insert_work(uid, record, keys, None)
-            sid = self._insert_source(work_id, batch, fmt, fingerprint, record, raw)
-            self._index(work_id, record, keys)
-            self._store_rubrics(work_id, record, batch)
-            batch.n_new += 1
-            return AddResult("new", uid)
-        sid = self._insert_source(work_id, batch, fmt, fingerprint, record, raw)
-        self.db.execute(
-            "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
-            (work_id, sid, rule, score, None, now()),
-        )
-        uid = self.rebuild(work_id)
-        self._store_rubrics(work_id, record, batch)
-        batch.n_merged += 1
-        return AddResult("merged", uid, rule, score)
+        lookup, blocks = key_sets(record, keys, self.config.year_tolerance)
+        return _Item(record, fmt, raw, fingerprint, keys, record.ids.pairs(), record.first_author_surname,
+                     lookup, blocks)
 
-    def _match(self, record: Record, keys: list[str]) -> tuple[int | None, str | None, float | None]:
-        for scheme, value in record.ids.pairs():
-            hit = self.db.execute(
-                "SELECT work_id FROM identifiers WHERE scheme=? AND value=?", (scheme, value)
-            ).fetchone()
-            if hit:
-                return hit[0], scheme, 1.0
-        if not self.fuzzy or not keys:
+    # ------------------------------------------------------------ set-based lookups
+    def _known_fingerprints(self, fingerprints: list[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for part in _chunks(fingerprints, 900):
+            out.update(self.db.execute(
+                "SELECT s.fingerprint, w.uid FROM source_records s JOIN works w ON w.id=s.work_id "
+                "WHERE s.fingerprint IN (" + ",".join("?" * len(part)) + ")", part).fetchall())
+        return out
+
+    def _lookup_ids(self, items: list[_Item]) -> None:
+        probe = [(scheme, value, n) for n, it in enumerate(items) for scheme, value in it.pairs]
+        if not probe:
+            return
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_ids(scheme TEXT, value TEXT, n INTEGER)")
+        self.db.execute("DELETE FROM probe_ids")
+        self.db.executemany("INSERT INTO probe_ids VALUES (?,?,?)", probe)
+        rows = self.db.execute(
+            "SELECT p.n, p.scheme, i.work_id FROM probe_ids p JOIN identifiers i "
+            "ON i.scheme=p.scheme AND i.value=p.value ORDER BY p.rowid").fetchall()
+        for n, scheme, work_id in rows:
+            if items[n].id_hit is None:
+                items[n].id_hit = (scheme, work_id)
+
+    def _lookup_candidates(self, items: list[_Item]) -> None:
+        probe = [(key, n) for n, it in enumerate(items) for key in it.lookup]
+        if not probe:
+            return
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_keys(key TEXT, n INTEGER)")
+        self.db.execute("DELETE FROM probe_keys")
+        self.db.executemany("INSERT INTO probe_keys VALUES (?,?)", probe)
+        rows = self.db.execute(
+            "SELECT DISTINCT p.n, w.id, w.year, w.title_keys, w.first_author FROM probe_keys p "
+            "JOIN blocks b ON b.key=p.key JOIN works w ON w.id=b.work_id").fetchall()
+        for n, wid, year, tk, fa in rows:
+            cands = items[n].candidates
+            if len(cands) < self.config.max_candidates:
+                cands.append(Candidate(wid, year, (tk or "").split("\n"), fa))
+
+    # ------------------------------------------------------------ matching
+    def _match_item(self, it: _Item, local_ids: dict, local_blocks: dict
+                    ) -> tuple[int | None, str | None, float | None]:
+        if it.id_hit is not None:
+            return it.id_hit[1], it.id_hit[0], 1.0
+        for pair in it.pairs:
+            if pair in local_ids:
+                return local_ids[pair], pair[0], 1.0
+        if not self.fuzzy or not it.keys:
             return None, None, None
+        cands = list(it.candidates)
+        for key in it.lookup:
+            cands.extend(local_blocks.get(key, ()))
+        return self._best(it.record, it.keys, it.surname, cands, it.pairs)
+
+    def _best(self, record: Record, keys: list[str], surname: str | None, cands: list[Candidate],
+              pairs: list[tuple[str, str]]) -> tuple[int | None, str | None, float | None]:
         best: tuple[float, int] | None = None
-        ids = dict(record.ids.pairs())
-        surname = record.first_author_surname
-        for cand in self._candidates(blocking_keys(record, keys)):
-            score = fuzzy_score(keys, record.year, surname, ids, cand, self.config)
-            if score is not None and (best is None or score > best[0]):
-                best = (score, cand.work_id)
+        ids = dict(pairs)
+        for cand in cands:
+            score = title_score(keys, record.year, surname, cand, self.config)
+            if score is None or (best is not None and score <= best[0]):
+                continue
+            if ids and ids_conflict(ids, self._ids_of(cand.work_id)):
+                continue  # two different DOIs (or UTs...) are two works
+            best = (score, cand.work_id)
         if best is None:
             return None, None, None
         return best[1], "fuzzy_title", best[0] / 100.0
 
-    def _candidates(self, keys: set[str], exclude: int | None = None) -> list[Candidate]:
-        if not keys:
-            return []
-        ids: set[int] = set()
-        for key in keys:
-            rows = self.db.execute(
-                "SELECT work_id FROM blocks WHERE key=? LIMIT ?", (key, self.config.max_candidates)
-            ).fetchall()
-            ids.update(r[0] for r in rows)
-        ids.discard(exclude)
-        out = []
-        for wid in sorted(ids):
-            row = self.db.execute(
-                "SELECT year, title_keys, first_author FROM works WHERE id=?", (wid,)
-            ).fetchone()
-            if row is None:
-                continue
-            cand_ids = dict(self.db.execute(
-                "SELECT scheme, value FROM identifiers WHERE work_id=?", (wid,)).fetchall())
-            out.append(Candidate(wid, row[0], (row[1] or "").split("\n"), row[2], cand_ids))
-        return out
+    def best_fuzzy(self, record: Record, keys: list[str], *, before: int | None = None
+                   ) -> tuple[int | None, str | None, float | None]:
+        """The most similar stored work passing every guard (only works with id < ``before`` if set)."""
+        lookup = key_sets(record, keys, self.config.year_tolerance)[0]
+        if not lookup:
+            return None, None, None
+        rows = self.db.execute(
+            "SELECT DISTINCT w.id, w.year, w.title_keys, w.first_author FROM blocks b JOIN works w ON w.id=b.work_id "
+            "WHERE b.key IN (" + ",".join("?" * len(lookup)) + ") LIMIT ?",
+            (*lookup, self.config.max_candidates)).fetchall()
+        limit = before if before is not None else 1 << 62
+        cands = [Candidate(wid, y, (tk or "").split("\n"), fa) for wid, y, tk, fa in rows if wid < limit]
+        return self._best(record, keys, record.first_author_surname, cands, record.ids.pairs())
 
-    # ------------------------------------------------------------ rows
-    def _insert_work(self, uid: str, record: Record, keys: list[str], provenance: dict | None) -> int:
-        cur = self.db.execute(
-            "INSERT INTO works(uid, kind, year, title, title_keys, doi, first_author, n_sources, data, "
-            "provenance, updated) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (uid, record.kind.value, record.year, record.title, "\n".join(keys), record.ids.doi,
-             record.first_author_surname, 1, to_json(record).decode(),
-             json.dumps(provenance) if provenance else None, now()),
-        )
-        return cur.lastrowid
+    def _ids_of(self, work_id: int) -> dict[str, str]:
+        return dict(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?", (work_id,)).fetchall())
 
-    def _insert_source(self, work_id: int, batch: Batch, fmt: str, fingerprint: str, record: Record,
-                       raw: str) -> int:
+    # ------------------------------------------------------------ writing
+    def _write_new(self, pending: list[tuple[int, str, _Item, str]], batch: Batch, stamp: str) -> None:
+        self.db.executemany(
+            "INSERT INTO works(id, uid, kind, year, title, title_keys, doi, first_author, n_sources, data, updated) "
+            "VALUES (?,?,?,?,?,?,?,?,1,NULL,?)",  # data NULL: read from the one source record (view work_data)
+            [(wid, uid, it.record.kind.value, it.record.year, it.record.title, "\n".join(it.keys),
+              it.record.ids.doi, it.surname, stamp) for wid, uid, it, data in pending])
+        self.db.executemany(
+            "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw) VALUES (?,?,?,?,?,?)",
+            [(wid, batch.id, it.fmt, it.fingerprint, data, it.raw) for wid, uid, it, data in pending])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
+            [(s, v, wid) for wid, _, it, _ in pending for s, v in it.pairs])
+        self.db.executemany(
+            "INSERT OR IGNORE INTO blocks(key, work_id) VALUES (?,?)",
+            [(k, wid) for wid, _, it, _ in pending for k in it.blocks])
+        for wid, _, it, _ in pending:
+            self._store_rubrics(wid, it.record, batch, stamp)
+
+    def _merge_into(self, work_id: int, it: _Item, batch: Batch, rule: str, score: float) -> str:
         cur = self.db.execute(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw) VALUES (?,?,?,?,?,?)",
-            (work_id, batch.id, fmt, fingerprint, to_json(record).decode(), raw),
-        )
+            (work_id, batch.id, it.fmt, it.fingerprint, to_json(it.record).decode(), it.raw))
+        self.db.execute(
+            "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
+            (work_id, cur.lastrowid, rule, score, None, now()))
+        uid = self.rebuild(work_id)
+        self._store_rubrics(work_id, it.record, batch, now())
+        return uid
+
+    def insert_single_work(self, uid: str, record: Record) -> int:
+        """A new work row for one record (used when a merge is undone)."""
+        keys = title_keys(record)
+        cur = self.db.execute(
+            "INSERT INTO works(uid, kind, year, title, title_keys, doi, first_author, n_sources, data, updated) "
+            "VALUES (?,?,?,?,?,?,?,1,?,?)",
+            (uid, record.kind.value, record.year, record.title, "\n".join(keys), record.ids.doi,
+             record.first_author_surname, to_json(record).decode(), now()))
         return cur.lastrowid
 
     def _index(self, work_id: int, record: Record, keys: list[str]) -> None:
         self.db.executemany(
             "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
-            [(s, v, work_id) for s, v in record.ids.pairs()],
-        )
+            [(s, v, work_id) for s, v in record.ids.pairs()])
         self.db.executemany(
             "INSERT OR IGNORE INTO blocks(key, work_id) VALUES (?,?)",
-            [(k, work_id) for k in blocking_keys(record, keys)],
-        )
+            [(k, work_id) for k in blocking_keys(record, keys)])
 
-    def _store_rubrics(self, work_id: int, record: Record, batch: Batch | None) -> None:
+    def _store_rubrics(self, work_id: int, record: Record, batch: Batch | None, stamp: str) -> None:
         rows = [
-            (work_id, r.scheme, r.code, r.source, r.annotator or "", r.score, batch.id if batch else None, now())
+            (work_id, r.scheme, r.code, r.source, r.annotator or "", r.score, batch.id if batch else None, stamp)
             for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES
         ]
         if rows:
@@ -166,10 +287,10 @@ class Ingestor:
     def rebuild(self, work_id: int) -> str:
         """Recompute a work's shown values and index rows from its source records."""
         rows = self.db.execute(
-            "SELECT id, data FROM source_records WHERE work_id=? ORDER BY id", (work_id,)
-        ).fetchall()
+            "SELECT id, data FROM source_records WHERE work_id=? ORDER BY id", (work_id,)).fetchall()
         uid = self.db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
-        merged, prov = merge_records([(sid, from_json(data)) for sid, data in rows])
+        sources = [(sid, from_json(data)) for sid, data in rows]
+        merged, prov = merge_records(sources)
         merged.id = uid
         keys = title_keys(merged)
         self.db.execute(
@@ -177,17 +298,17 @@ class Ingestor:
             "data=?, provenance=?, updated=? WHERE id=?",
             (merged.kind.value, merged.year, merged.title, "\n".join(keys), merged.ids.doi,
              merged.first_author_surname, len(rows), to_json(merged).decode(),
-             json.dumps(prov) if prov else None, now(), work_id),
-        )
+             json.dumps(prov) if prov else None, now(), work_id))
         self.db.execute("DELETE FROM identifiers WHERE work_id=?", (work_id,))
         self.db.execute("DELETE FROM blocks WHERE work_id=?", (work_id,))
         self._index(work_id, merged, keys)
-        for _, data in rows:  # a source's identifiers stay findable even if not shown
-            self._index_ids_only(work_id, from_json(data))
+        for _, rec in sources:  # every source's identifiers stay findable, even if not shown
+            self.db.executemany(
+                "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
+                [(s, v, work_id) for s, v in rec.ids.pairs()])
         return uid
 
-    def _index_ids_only(self, work_id: int, record: Record) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
-            [(s, v, work_id) for s, v in record.ids.pairs()],
-        )
+
+def _chunks(seq: list, size: int):
+    for i in range(0, len(seq), size):
+        yield seq[i:i + size]

@@ -166,13 +166,13 @@ class Corpus:
         return self.db.execute("SELECT count(*) FROM works").fetchone()[0]
 
     def get(self, uid: str) -> Record | None:
-        row = self.db.execute("SELECT data FROM works WHERE uid=?", (uid,)).fetchone()
+        row = self.db.execute("SELECT data FROM work_data WHERE uid=?", (uid,)).fetchone()
         return from_json(row[0]) if row else None
 
     def find(self, scheme: str, value: str) -> Record | None:
         """The work holding an identifier, e.g. ``find("doi", "10.1000/x")``."""
         row = self.db.execute(
-            "SELECT w.data FROM identifiers i JOIN works w ON w.id=i.work_id WHERE i.scheme=? AND i.value=?",
+            "SELECT w.data FROM identifiers i JOIN work_data w ON w.id=i.work_id WHERE i.scheme=? AND i.value=?",
             (scheme, value),
         ).fetchone()
         return from_json(row[0]) if row else None
@@ -180,10 +180,11 @@ class Corpus:
     def iter_works(self, *, where: str = "", params: tuple = (), chunk: int = 2000) -> Iterator[Record]:
         """Every work as a merged Record, streamed in id order.
 
-        ``where`` is an SQL condition on the ``works`` table written by the caller
-        (never built from record text), e.g. ``"year BETWEEN ? AND ?"``.
+        ``where`` is an SQL condition on the ``work_data`` view (id, uid, kind, year, title,
+        doi, n_sources) written by the caller (never built from record text), e.g.
+        ``"year BETWEEN ? AND ?"``.
         """
-        sql = "SELECT id, data FROM works WHERE id > ?" + (f" AND ({where})" if where else "")
+        sql = "SELECT id, data FROM work_data WHERE id > ?" + (f" AND ({where})" if where else "")
         last = 0
         while True:
             rows = self.db.execute(sql + " ORDER BY id LIMIT ?", (last, *params, chunk)).fetchall()

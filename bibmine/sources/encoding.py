@@ -38,8 +38,9 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     for bom, name in _BOMS:
         if sample.startswith(bom):
             return name
-    if _looks_utf16_without_bom(sample):
-        return "utf-16-le"
+    utf16 = _utf16_without_bom(sample)
+    if utf16:
+        return utf16
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         decoder.decode(sample, final=False)  # a multibyte char cut at the end is fine
@@ -59,12 +60,17 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     return best.encoding
 
 
-def _looks_utf16_without_bom(sample: bytes) -> bool:
-    head = sample[:2000]
-    if len(head) < 8:
-        return False
-    zeros_odd = head[1::2].count(0)
-    return zeros_odd > len(head) // 4 and head[0::2].count(0) < len(head) // 20
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when NUL bytes (never in 8-bit text) sit at odd/even offsets."""
+    head = sample[:4000]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    if odd + even < 4:
+        return None
+    if odd >= 0.9 * (odd + even):
+        return "utf-16-le"
+    if even >= 0.9 * (odd + even):
+        return "utf-16-be"
+    return None
 
 
 def read_head(path: Path, encoding: str, chars: int = 65536) -> str:

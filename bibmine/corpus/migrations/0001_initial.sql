@@ -30,7 +30,7 @@ CREATE TABLE works (
     doi         TEXT,
     first_author TEXT,                     -- folded surname of the first author
     n_sources   INTEGER NOT NULL DEFAULT 1,
-    data        TEXT NOT NULL,             -- merged Record as JSON
+    data        TEXT,                      -- merged Record as JSON; NULL = its one source record's data
     provenance  TEXT,                      -- JSON {field: source_record id}; NULL = all from the one source
     updated     TEXT NOT NULL
 );
@@ -106,3 +106,9 @@ CREATE TABLE rubric_assignments (
     UNIQUE (work_id, scheme, code, source, annotator)
 );
 CREATE INDEX rubric_assignments_code ON rubric_assignments(scheme, code);
+
+-- Works with their record JSON: a single-source work stores no copy of its source's data.
+CREATE VIEW work_data AS
+SELECT w.id, w.uid, w.kind, w.year, w.title, w.doi, w.n_sources,
+       COALESCE(w.data, (SELECT s.data FROM source_records s WHERE s.work_id = w.id)) AS data
+FROM works w;
