@@ -73,11 +73,13 @@ def _ris_entry(rec: Record) -> dict:
         entry["year"] = str(rec.year)
     for key, value in (("doi", rec.ids.doi), ("abstract", rec.abstract), ("secondary_title", rec.venue.name),
                        ("publisher", rec.venue.publisher), ("volume", rec.venue.volume),
-                       ("number", rec.venue.issue), ("url", rec.url), ("language", rec.language)):
+                       ("number", rec.venue.issue), ("language", rec.language)):
         if value:
             entry[key] = value
     if rec.venue.issn:
         entry["issn"] = rec.venue.issn[0]
+    if rec.url:
+        entry["urls"] = [rec.url]
     keywords = rec.author_keywords + rec.indexed_keywords
     if keywords:
         entry["keywords"] = keywords
@@ -87,10 +89,17 @@ def _ris_entry(rec: Record) -> dict:
     return entry
 
 
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its "1." counter line, which other RIS readers reject."""
+
+    def set_header(self, count: int) -> str:
+        return ""
+
+
 def write_ris(records: Iterable[Record], out: TextIO) -> int:
     n = 0
     for rec in records:
-        rispy.dump([_ris_entry(rec)], out)
+        rispy.dump([_ris_entry(rec)], out, implementation=_RisWriter)
         n += 1
     return n
 

@@ -5,7 +5,7 @@ Every source record is kept; the work shows, field by field:
 - titles and abstracts: one per language; a mixed-case text beats an ALL-CAPS one,
   then the longest wins (vendors truncate and upper-case titles);
 - authors: the list with the most full given names ("Ivanov, Ivan" over "Ivanov, I."),
-  then the longest list; affiliations come from the same source so author links stay
+  then the longest list, then the longest names ("Ivanov, Ivan Ivanovich" over "Ivan I. Ivanov"); affiliations come from the same source so author links stay
   right, else from the source with most affiliations when the author counts agree;
   ORCIDs missing there are filled from other sources by byline position;
 - citation counts: every source's count is kept, the highest first (with its source);
@@ -175,7 +175,7 @@ def _pick_authors(sources: Sources, prov: dict):
     def rank(item):
         _, rec = item
         full = sum(1 for a in rec.authors if not is_initials_only(a.name))
-        return (full, len(rec.authors))
+        return (full, len(rec.authors), sum(len(a.name) for a in rec.authors))
 
     a_sid, a_rec = max(with_authors, key=rank)  # max keeps the first of equals
     authors = [msgspec.structs.replace(a, affiliations=list(a.affiliations)) for a in a_rec.authors]
