@@ -228,13 +228,23 @@ def quarantine(corpus: CorpusOpt, limit: Annotated[int, typer.Option(help="Rows 
 def demo(
     corpus: Annotated[Path, typer.Option("--corpus", help="Demo corpus file (recreated).")] = Path(
         "corpus/demo.sqlite"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs.")] = Path("bibmine-demo"),
 ) -> None:
-    """Import the bundled demo files into a fresh corpus and print its statistics."""
+    """Run bibmine on the bundled demo data (invented records + the Central Black Earth case)."""
     from bibmine.demo import run_demo
 
-    code = run_demo(corpus, console)
+    code = run_demo(corpus, out, console)
     if code:
         raise typer.Exit(code)
+
+
+def _register_stages() -> None:
+    from bibmine.specialization.cli import app as specialization_app
+
+    app.add_typer(specialization_app, name="specialization")
+
+
+_register_stages()
 
 
 def run() -> None:  # console-script entry point

@@ -20,8 +20,8 @@ def demo_files() -> list[Path]:
     return sorted(Path(str(p)) for p in folder.iterdir() if p.name.startswith("cbe_"))
 
 
-def run_demo(corpus_path: Path, console: Console) -> int:
-    """Import the demo files into a fresh corpus and print what came in; return an exit code."""
+def run_demo(corpus_path: Path, out_dir: Path, console: Console) -> int:
+    """Run every stage that exists on the demo data; print what came out; return an exit code."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{corpus_path}{suffix}").unlink(missing_ok=True)
     files = demo_files()
@@ -43,7 +43,21 @@ def run_demo(corpus_path: Path, console: Console) -> int:
         console.print(f"  merged {m['format']:<14} into {m['uid']} by {m['rule']} ({m['score']:.2f}): "
                       f"{m['work_title']}", highlight=False)
     console.print(f"Explore it: bibmine stats --corpus {corpus_path}")
+    _specialization(out_dir / "specialization", console)
     failed = [r for r in reports if r.error or r.rejected]
     for r in failed:
         console.print(f"[red]{r.path.name}: {r.error or f'{r.rejected} rejected'}[/red]")
     return 1 if failed else 0
+
+
+def _specialization(out_dir: Path, console: Console) -> None:
+    from bibmine.specialization.case import run_bundled_case
+
+    console.print("[bold]Specialization[/bold]: the Central Black Earth case (Lyshchikova et al., 2023)")
+    for lang in ("en", "ru"):
+        result = run_bundled_case(out_dir, lang)
+        for reason in result["skipped"]:
+            console.print(f"  skipped: {reason}")
+    lipetsk = out_dir / "scenarios" / "RU-LIP.en.txt"
+    console.print(f"  managerial matrices and scenario models of five regions in {out_dir}")
+    console.print(lipetsk.read_text(encoding="utf-8"), highlight=False, markup=False)

@@ -1,0 +1,159 @@
+"""``bibmine specialization``: coefficients, managerial matrices and scenario models (fixed CLI).
+
+- ``coefficients --values FILE [--values FILE ...] [--reference country|macroregion] --out FILE``
+- ``matrix --coefficients FILE --concordance FILE --level export|national|macroregional --out FILE.(csv|xlsx|html)``
+- ``scenario --coefficients FILE --concordance FILE --region CODE [--threshold 1.0]
+  [--cross-cutting 50,20,28] [--lang en|ru] [--json]``
+
+Bad rows are reported on stderr with file, row and reason, and the run goes on; a file with
+nothing usable is an error (exit code 1). ``--concordance`` may be left out to use the shipped
+default (``bibmine/specialization/data/concordance_default.csv``).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bibmine.specialization.coefficients import location_quotients
+from bibmine.specialization.concordance import Concordance, parse_cross_cutting, read_concordance
+from bibmine.specialization.inputs import InputProblem, read_coefficients, read_values, write_table
+from bibmine.specialization.matrix import managerial_matrix
+from bibmine.specialization.render import write_matrix
+from bibmine.specialization.scenario import scenario_model
+
+app = typer.Typer(
+    help="Specialization coefficients, managerial matrices and scenario models of regions.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+class Reference(enum.StrEnum):
+    country = "country"
+    macroregion = "macroregion"
+
+
+class Level(enum.StrEnum):
+    export = "export"
+    national = "national"
+    macroregional = "macroregional"
+
+
+class Lang(enum.StrEnum):
+    en = "en"
+    ru = "ru"
+
+
+_FILE = {"exists": True, "dir_okay": False, "readable": True}
+CoefficientsFile = Annotated[Path, typer.Option("--coefficients", **_FILE, help="Coefficients table.")]
+ConcordanceFile = Annotated[Path | None, typer.Option(
+    "--concordance", **_FILE, help="Concordance CSV level,category,rubric (default: the shipped one).")]
+
+
+def _report(problems: list[InputProblem]) -> None:
+    for problem in problems:
+        typer.echo(f"warning: {problem}", err=True)
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(1)
+
+
+def _load_coefficients(path: Path):
+    table, problems = read_coefficients(path)
+    _report(problems)
+    if table.empty:
+        raise _fail(f"{path}: no usable coefficient rows")
+    return table
+
+
+def _load_concordance(path: Path | None) -> Concordance:
+    concordance = read_concordance(path)
+    _report(concordance.problems)
+    if concordance.links.empty:
+        raise _fail(f"{path}: no usable concordance rows")
+    return concordance
+
+
+@app.command()
+def coefficients(
+    values: Annotated[list[Path], typer.Option(
+        "--values", **_FILE, help="Tidy CSV/XLSX level,year,category,region,value (repeatable).")],
+    out: Annotated[Path, typer.Option("--out", help="Output table (.csv or .xlsx).")],
+    reference: Annotated[Reference | None, typer.Option(
+        "--reference", help="Reference area for every level: the country total rows or the macroregion. "
+        "Default: export and S&T against the country, output against both (national and "
+        "macroregional levels).", show_default=False)] = None,
+) -> None:
+    """Compute location quotients (threshold > 1; S&T ratios with a 95% interval and a solid flag)."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise typer.BadParameter("the output must be a .csv or .xlsx file", param_hint="--out")
+    table, problems = read_values(values)
+    _report(problems)
+    if table.empty:
+        raise _fail("no usable value rows in " + ", ".join(map(str, values)))
+    try:
+        result = location_quotients(table, reference.value if reference else None)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    write_table(result, out)
+    undefined = int(result["value"].isna().sum())
+    used = reference.value if reference else "by level"
+    typer.echo(f"wrote {len(result)} coefficients ({undefined} undefined, reference: {used}) to {out}")
+
+
+@app.command()
+def matrix(
+    coefficients: CoefficientsFile,
+    level: Annotated[Level, typer.Option("--level", help="Matrix level.")],
+    out: Annotated[Path, typer.Option("--out", help="Output: .csv, .xlsx or .html.")],
+    concordance: ConcordanceFile = None,
+) -> None:
+    """Write the managerial matrix of one level (rows: categories; columns: regions)."""
+    if out.suffix.lower() not in (".csv", ".xlsx", ".html"):
+        raise typer.BadParameter("the output must be a .csv, .xlsx or .html file", param_hint="--out")
+    table = _load_coefficients(coefficients)
+    links = _load_concordance(concordance)
+    try:
+        built = managerial_matrix(table, links, level.value)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    write_matrix(built, out)
+    typer.echo(f"wrote the {level.value} matrix ({len(built.categories)} rows x {len(built.regions)} regions) "
+               f"to {out}")
+
+
+@app.command()
+def scenario(
+    coefficients: CoefficientsFile,
+    region: Annotated[str, typer.Option("--region", help="Region code, e.g. RU-LIP.")],
+    concordance: ConcordanceFile = None,
+    threshold: Annotated[float, typer.Option(
+        "--threshold", help="Competence: coefficient strictly above this.")] = 1.0,
+    cross_cutting: Annotated[str, typer.Option(
+        "--cross-cutting", help="Cross-cutting GRNTI rubrics, comma-separated.")] = "50,20,28",
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the text.")] = Lang.en,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (codes) instead of text.")] = False,
+) -> None:
+    """Print the scenario model of one region, level by level, with its possible-to-develop rubrics."""
+    try:
+        rubrics = parse_cross_cutting(cross_cutting)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--cross-cutting") from None
+    table = _load_coefficients(coefficients)
+    links = _load_concordance(concordance)
+    try:
+        model = scenario_model(table, links, region, threshold=threshold, cross_cutting=rubrics,
+                               lang=lang.value)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        typer.echo(json.dumps(model.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(model.to_text(), nl=False)
