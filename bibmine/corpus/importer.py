@@ -54,7 +54,8 @@ def import_files(
     ``on_record(path, n)`` is called every 500 records for progress display.
     """
     ingestor = Ingestor(corpus, config, fuzzy=fuzzy)
-    return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record) for p in paths]
+    with corpus.bulk_writes():
+        return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record) for p in paths]
 
 
 def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str | None = None,

@@ -5,7 +5,8 @@ Every source record is kept; the work shows, field by field:
 - titles and abstracts: one per language; a mixed-case text beats an ALL-CAPS one,
   then the longest wins (vendors truncate and upper-case titles);
 - authors: the list with the most full given names ("Ivanov, Ivan" over "Ivanov, I."),
-  then the longest list, then the longest names ("Ivanov, Ivan Ivanovich" over "Ivan I. Ivanov"); affiliations come from the same source so author links stay
+  then the longest list, then the longest names ("Ivanov, Ivan Ivanovich" over
+  "Ivan I. Ivanov"); affiliations come from the same source so author links stay
   right, else from the source with most affiliations when the author counts agree;
   ORCIDs missing there are filled from other sources by byline position;
 - citation counts: every source's count is kept, the highest first (with its source);

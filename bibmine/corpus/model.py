@@ -299,6 +299,8 @@ def normalize_person(name: str) -> str:
     'иванов и.и.'
     >>> normalize_person("Ivanov, I. I.")
     'ivanov i.i.'
+    >>> normalize_person("Zhao, ZQ"), normalize_person("Zhao, Zhi-Qiang")
+    ('zhao z.q.', 'zhao z.q.')
     """
     name = " ".join(name.split())
     if "," in name:
@@ -312,9 +314,16 @@ def normalize_person(name: str) -> str:
             surname, given = tokens[0], " ".join(tokens[1:])
         else:
             surname, given = (tokens[-1] if tokens else ""), " ".join(tokens[:-1])
-    initials = "".join(p[0] + "." for p in re.split(r"[\s.\-]+", given.strip()) if p)
+    initials = "".join(_initials_of(p) for p in re.split(r"[\s.\-]+", given.strip()) if p)
     out = _NON_WORD.sub("", fold(surname))
     return f"{out} {fold(initials)}".strip()
+
+
+def _initials_of(part: str) -> str:
+    # "ZQ" (WoS AU style) is two initials; "Zhao" or "Ivan" is one name.
+    if part.isupper() and len(part) <= 3:
+        return "".join(c + "." for c in part)
+    return part[0] + "."
 
 
 def _looks_cyrillic(text: str) -> bool:
@@ -329,6 +338,8 @@ def guess_lang(text: str | None) -> str | None:
     """
     if not text:
         return None
+    if text.isascii():  # most vendor titles: a fast answer
+        return "en" if _LATIN.search(text) else None
     cyr = lat = 0
     for c in text:
         if "\u0400" <= c <= "\u04ff":
@@ -338,6 +349,9 @@ def guess_lang(text: str | None) -> str | None:
     if cyr == 0 and lat == 0:
         return None
     return "ru" if cyr >= lat else "en"
+
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def to_json(record: Record) -> bytes:

@@ -1,0 +1,143 @@
+"""CSV rows with line numbers, where one badly quoted row cannot spoil the rest of the file.
+
+``csv.reader`` over a whole file either stops at the first quoting error (strict mode) or
+silently glues rows together (lenient mode).  Here physical lines are gathered until
+their double quotes balance, and only that logical row is handed to ``csv.reader`` in
+strict mode: a bad row becomes an error naming its first line, and reading goes on.
+A quote that never closes would swallow the rest of the file, so after
+``max_row_lines`` lines the first line is reported and the others are read again.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from bibmine.corpus.model import Record, Reject
+from bibmine.sources.readers._fieldnorm import open_text
+
+# Scopus/Lens reference cells exceed csv's default 128 KiB field limit
+csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
+
+
+class CsvRow(NamedTuple):
+    line: int  # physical line where the row starts (1-based)
+    cells: list[str] | None  # None when the row could not be parsed
+    error: str | None
+    raw: str
+
+
+def iter_csv_rows(lines: Iterable[str], delimiter: str = ",", max_row_lines: int = 200) -> Iterator[CsvRow]:
+    """Logical CSV rows of ``lines`` (an open file with ``newline=""``), blank rows skipped.
+
+    >>> rows = list(iter_csv_rows(['a,b\\n', '"x\\n', 'y",2\\n', '"bad"q,3\\n', 'c,4\\n']))
+    >>> [(r.line, r.cells) for r in rows]
+    [(1, ['a', 'b']), (2, ['x\\ny', '2']), (4, None), (5, ['c', '4'])]
+    >>> rows[2].error.startswith("bad quoting")
+    True
+    """
+    source = enumerate(lines, 1)
+    pending: deque[tuple[int, str]] = deque()
+    buf: list[tuple[int, str]] = []
+    quotes = 0
+    exhausted = False
+    while True:
+        if pending:
+            item = pending.popleft()
+        elif not exhausted:
+            item = next(source, None)
+            exhausted = item is None
+        else:
+            item = None
+        if item is None:
+            if not buf:
+                return
+            # file ended inside a quoted cell: report the row's first line, re-read the rest
+            yield _unclosed(buf[0], "the file ends inside a quoted cell")
+            pending.extend(buf[1:])
+            buf, quotes = [], 0
+            continue
+        if item[0] == 1:
+            item = (1, item[1].lstrip("\ufeff"))
+        buf.append(item)
+        quotes += item[1].count('"')
+        if quotes % 2:
+            if len(buf) < max_row_lines:
+                continue
+            yield _unclosed(buf[0], f"no closing quote within {max_row_lines} lines")
+            pending.extendleft(reversed(buf[1:]))
+            buf, quotes = [], 0
+            continue
+        text = "".join(line for _, line in buf)
+        start = buf[0][0]
+        buf, quotes = [], 0
+        if not text.strip():
+            continue
+        try:
+            cells = next(csv.reader([text], delimiter=delimiter, strict=True))
+        except csv.Error as exc:
+            yield CsvRow(start, None, f"bad quoting: {exc}", text)
+        else:
+            yield CsvRow(start, cells, None, text)
+
+
+def _unclosed(first: tuple[int, str], why: str) -> CsvRow:
+    return CsvRow(first[0], None, f"unclosed quote: {why}", first[1])
+
+
+def table_rows(
+    lines: Iterable[str], delimiter: str = ","
+) -> Iterator[tuple[int, dict[str, str] | None, str | None, str]]:
+    """(line, {header: cell}, error, raw) for each data row; the first row is the header.
+
+    A row with more cells than the header is an error (its cells cannot be assigned);
+    a shorter row is padded with empty cells, as spreadsheet exports often trim them.
+    """
+    header: list[str] | None = None
+    for row in iter_csv_rows(lines, delimiter):
+        if header is None:
+            if row.cells is None:
+                raise ValueError(f"line {row.line}: the header row cannot be parsed ({row.error})")
+            header = [h.strip() for h in row.cells]
+            continue
+        if row.cells is None:
+            yield row.line, None, row.error, row.raw
+            continue
+        cells = row.cells
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            yield row.line, None, f"row has {len(cells)} cells, the header has {len(header)}", row.raw
+            continue
+        yield row.line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)), None, row.raw
+
+
+def header_cells(head: str, delimiter: str = ",") -> list[str]:
+    """Cells of the first line of a file's decoded head, for sniffing; [] when unreadable."""
+    first = head.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    try:
+        return [c.strip() for c in next(csv.reader([first], delimiter=delimiter))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+RowBuilder = Callable[[dict[str, str], str, str], Record | Reject]
+
+
+def read_csv_records(path: Path, encoding: str, what: str, build: RowBuilder) -> Iterator[Record | Reject]:
+    """Records of a header-first CSV export: ``build(row, raw, where)`` maps one row.
+
+    Rows that cannot be parsed, and rows whose ``build`` raises, become Rejects at their
+    line (``what`` names the format in the reason) and reading goes on.
+    """
+    with open_text(path, encoding) as fh:
+        for line, row, error, raw in table_rows(fh):
+            where = f"line {line}"
+            if row is None:
+                yield Reject(location=where, reason=f"{what} row skipped: {error}", raw=raw)
+                continue
+            try:
+                yield build(row, raw, where)
+            except Exception as exc:  # a malformed row must not stop the file; it is quarantined
+                yield Reject(location=where, reason=f"cannot read {what} row: {type(exc).__name__}: {exc}", raw=raw)
