@@ -67,6 +67,7 @@ def merge_works(ing: Ingestor, keep: int, drop: int, rule: str, score: float, de
     db.execute("DELETE FROM rubric_assignments WHERE work_id=?", (drop,))
     db.execute("DELETE FROM identifiers WHERE work_id=?", (drop,))
     db.execute("DELETE FROM blocks WHERE work_id=?", (drop,))
+    db.execute("DELETE FROM region_placements WHERE work_id=?", (drop,))
     db.execute("DELETE FROM works WHERE id=?", (drop,))
     db.executemany(
         "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",

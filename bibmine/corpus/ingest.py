@@ -301,6 +301,8 @@ class Ingestor:
              json.dumps(prov) if prov else None, now(), work_id))
         self.db.execute("DELETE FROM identifiers WHERE work_id=?", (work_id,))
         self.db.execute("DELETE FROM blocks WHERE work_id=?", (work_id,))
+        # its affiliations may have changed: the regions stage places the work again
+        self.db.execute("DELETE FROM region_placements WHERE work_id=?", (work_id,))
         self._index(work_id, merged, keys)
         for _, rec in sources:  # every source's identifiers stay findable, even if not shown
             self.db.executemany(

@@ -334,24 +334,26 @@ def guess_lang(text: str | None) -> str | None:
     """'ru' when Cyrillic letters dominate, 'en' for Latin, None when there are no letters.
 
     A cheap script test, not a language identifier: good enough to tell the Russian
-    and English titles of a bilingual record apart.
+    and English titles of a bilingual record apart.  Counted in C: Cyrillic
+    (U+0400-U+04FF) is exactly the UTF-8 lead bytes D0-D3, Latin letters are ASCII bytes.
+
+    >>> guess_lang("Почвы Воронежа (Voronezh)"), guess_lang("Soil"), guess_lang("1999"), guess_lang("")
+    ('ru', 'en', None, None)
     """
     if not text:
         return None
-    if text.isascii():  # most vendor titles: a fast answer
+    if text.isascii():  # most vendor titles: one regex step finds a letter
         return "en" if _LATIN.search(text) else None
-    cyr = lat = 0
-    for c in text:
-        if "\u0400" <= c <= "\u04ff":
-            cyr += 1
-        elif "a" <= c.lower() <= "z":
-            lat += 1
+    data = text.encode("utf-8", "surrogatepass")
+    cyr = data.count(0xD0) + data.count(0xD1) + data.count(0xD2) + data.count(0xD3)
+    lat = len(data) - len(data.translate(None, _LATIN_BYTES))
     if cyr == 0 and lat == 0:
         return None
     return "ru" if cyr >= lat else "en"
 
 
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def to_json(record: Record) -> bytes:

@@ -22,10 +22,11 @@ from bibmine.corpus.model import (
     RubricAssignment,
     Text,
     Venue,
+    guess_lang,
     normalize_doi,
     normalize_orcid,
 )
-from bibmine.sources.textutil import person_key, script_lang, strip_markup
+from bibmine.sources.textutil import person_key, strip_markup
 
 # Crossref ``type`` -> Kind; the rest (dataset, report, standard, peer-review ...) is OTHER
 KINDS: dict[str, Kind] = {
@@ -103,7 +104,7 @@ def work_to_record(work: dict, *, source: str = "crossref", raw: str | None = No
 
     abstract = strip_markup(get("abstract"), paragraphs=True)
     if abstract:
-        rec.abstracts = [Text(abstract, script_lang(abstract))]
+        rec.abstracts = [Text(abstract, guess_lang(abstract))]
     rec.language = get("language")
     for field in _DATE_FIELDS:
         rec.year, rec.date = date_parts(get(field))
@@ -162,7 +163,7 @@ def _titles(work: dict) -> list[Text]:
     for t in titles:
         if t and t not in seen:
             seen.add(t)
-            out.append(Text(t, script_lang(t)))
+            out.append(Text(t, guess_lang(t)))
     return out
 
 

@@ -27,12 +27,12 @@ from bibmine.corpus.model import (
     RubricAssignment,
     Text,
     Venue,
+    guess_lang,
     normalize_doi,
     normalize_orcid,
     normalize_person,
 )
 from bibmine.sources.readers.base import parse_year
-from bibmine.sources.textutil import script_lang
 
 # OpenAlex ``type`` (current and legacy Crossref-style names) -> Kind; the rest is OTHER
 KINDS: dict[str, Kind] = {
@@ -118,10 +118,10 @@ def work_to_record(work: dict, *, source: str = "openalex", raw: str | None = No
     ids = Identifiers(doi=doi, openalex=openalex, pmid=pmid.rsplit("/", 1)[-1] if pmid else None)
     rec = Record(ids=ids, source=source, raw=raw)
     if title:
-        rec.titles = [Text(title, script_lang(title))]
+        rec.titles = [Text(title, guess_lang(title))]
     abstract = rebuild_abstract(get("abstract_inverted_index"))
     if abstract:
-        rec.abstracts = [Text(abstract, script_lang(abstract))]
+        rec.abstracts = [Text(abstract, guess_lang(abstract))]
     rec.language = get("language")
     year = get("publication_year")
     rec.year = year if isinstance(year, int) else parse_year(year)  # a string year from a reworked dump

@@ -11,32 +11,6 @@ from bibmine.corpus.model import normalize_person
 # authors recur across a corpus; normalize_person costs a few microseconds per call
 person_key = lru_cache(maxsize=1 << 16)(normalize_person)
 
-_LATIN = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_LATIN_RE = re.compile("[A-Za-z]")
-
-
-def script_lang(text: str | None) -> str | None:
-    """Same rule as :func:`bibmine.corpus.model.guess_lang`, counted in C.
-
-    guess_lang loops over characters in Python (about 1 ms for a long abstract); a
-    JSON Lines import calls this for every title and abstract.  Cyrillic (U+0400 to
-    U+04FF) is exactly the UTF-8 lead bytes D0 to D3, and Latin letters are ASCII
-    bytes, so both counts are byte counts.  (guess_lang also counts the few non-ASCII
-    letters whose lower case is ASCII, such as the Kelvin sign; this does not.)
-
-    >>> script_lang("Почвы Воронежа (Voronezh)"), script_lang("Soil"), script_lang("1999"), script_lang("")
-    ('ru', 'en', None, None)
-    """
-    if not text:
-        return None
-    if text.isascii():  # most titles: one regex step finds the first letter
-        return "en" if _LATIN_RE.search(text) else None
-    data = text.encode("utf-8", "surrogatepass")
-    cyr = data.count(0xD0) + data.count(0xD1) + data.count(0xD2) + data.count(0xD3)
-    lat = len(data) - len(data.translate(None, _LATIN))
-    if cyr == 0 and lat == 0:
-        return None
-    return "ru" if cyr >= lat else "en"
 
 
 _TAG = re.compile(r"<[^<>]{0,200}>")

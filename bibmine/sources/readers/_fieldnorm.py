@@ -60,37 +60,12 @@ def texts(values: Iterable[str | None], lang: str | None = None) -> list[Text]:
     out: list[Text] = []
     seen: list[str | None] = []
     for v in dedupe([clean(v) for v in values]):
-        guess = lang or script_lang(v)
+        guess = lang or guess_lang(v)
         out.append(Text(v, None if guess in seen and not lang else guess))
         seen.append(guess)
     return out
 
 
-_CYR = re.compile(r"[\u0400-\u04ff]")
-_LAT = re.compile(r"[A-Za-z]")
-
-
-def script_lang(text: str | None) -> str | None:
-    """:func:`guess_lang`'s answer ('ru' when Cyrillic letters dominate, else 'en'), fast.
-
-    guess_lang walks every character in Python (~100 us for an abstract, most of the RIS
-    read time); here ASCII text needs one C-level check, and other text is judged on its
-    first 500 characters, plenty for a script test.
-
-    >>> script_lang("Soil maps"), script_lang("Почвы Воронежа (Voronezh)"), script_lang("2021")
-    ('en', 'ru', None)
-    """
-    if not text:
-        return None
-    if text.isascii():
-        return "en" if _LAT.search(text) else None
-    head = text[:500]
-    if _CYR.search(head) is None:  # accented Latin, "©": no Cyrillic at all
-        return "en" if _LAT.search(head) else guess_lang(text)
-    cyr, lat = len(_CYR.findall(head)), len(_LAT.findall(head))
-    if cyr == 0 and lat == 0:
-        return guess_lang(text)  # letters outside both scripts: same answer as the model
-    return "ru" if cyr >= lat else "en"
 
 
 def make_author(name: str, orcid: str | None = None, given_first: bool = False) -> Author | None:

@@ -6,6 +6,8 @@ comments, in ``table_mapping.example.toml``.  Use :func:`read_table` directly, o
 mapping beside the file (``export.csv.mapping.toml``, ``export.mapping.toml`` or a
 ``[table_mapping]`` in the folder's ``bibmine.toml``): only then does the registry's
 sniffer claim the file, so a CSV nobody described still gets the "unknown format" message.
+Vendor formats are sniffed first (priority 90 here): to read a Lens or Scopus CSV through
+a mapping anyway, call :func:`read_table` or pass ``format="table"`` to ``open_export``.
 
 Rows that cannot be read become Rejects at ``line N`` (CSV, the physical line where the
 row starts) or ``row N`` (XLSX, the sheet's row number).

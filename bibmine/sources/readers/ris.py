@@ -1,13 +1,15 @@
 """RIS reader: Scopus, SciELO, EndNote, Zotero, Mendeley and eLIBRARY RIS exports.
 
-Why our own line loop instead of ``rispy.load``: on a 50,000-record Scopus-like file
-(2.6 KB a record) rispy parsed ~15,000 records/s whole-file and ~27,000 records/s when fed
-one record at a time, before any Record was built; the import benchmark needs 20,000
-records/s *including* the database insert.  The loop below splits and tags lines
-itself (see ``scripts/bench_ris_read.py`` for the rate) and uses rispy only for what it
-is good at here: its ``TAG_KEY_MAPPING`` names tags we do not map, so they survive in
-``Record.extra`` under a readable key.  It also gives us what rispy cannot: the exact
-record text for ``Record.raw`` and a line number for every reject.
+Why our own loop instead of ``rispy.load``: the import benchmark needs 20,000 records/s on
+2 cores *including* the database insert, so parsing must cost well under 50 us a record.
+On the benchmark's 50,000-record file (``scripts/bench_import.py``, ~1.4 KB a record)
+rispy alone took 16-21 us a record (CPU time, per record / whole file) before any Record
+was built; cutting records at ``ER`` lines and splitting their tags with one regex pass
+(:func:`_fields`) takes ~3 us, and the whole reader runs at ~31,000 records/s CPU time
+(~19,000 on 2.7 KB Scopus records with 19 keywords).  rispy still supplies its
+``TAG_KEY_MAPPING``: tags we do not map survive in ``Record.extra`` under rispy's name.
+The loop also gives what rispy cannot: the exact record text for ``Record.raw`` and a
+line number for every reject.
 
 Record boundaries: a record runs from its first non-blank line to ``ER  -`` (with or
 without the trailing space).  A record without a ``TY`` line, one cut short by the next
@@ -201,6 +203,8 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
         return Reject(location=f"line {start}", reason="RIS record has neither a title (TI/T1) nor a DOI", raw=raw)
 
     authors = [a for a in map(make_author, get("AU", ())) if a is not None]
+    # Scopus writes author and index keywords as the same KW lines: both land in
+    # author_keywords.  Some writers put "a; b; c" on one KW line.
     kw = get("KW", ())
     keywords = dedupe([k.strip() for v in kw for k in v.split(";")] if any(";" in v for v in kw) else kw)
     issns, isbns = serial_numbers(get("SN", ()))

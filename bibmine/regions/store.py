@@ -1,0 +1,83 @@
+"""Placements of a corpus's affiliations, stored beside the works with method and evidence.
+
+The table ``region_placements`` (corpus migration 0003) holds one row per (work,
+affiliation index).  Re-running :func:`assign` replaces a work's rows, so a
+user who adds aliases to a user gazetteer simply runs it again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from bibmine.corpus.model import Affiliation, Record
+from bibmine.corpus.store import Corpus, now
+
+
+def assign(corpus: Corpus, matcher, *, progress: Callable[[int], None] | None = None, chunk: int = 1000) -> Counter:
+    """Place every affiliation of every work; returns counts by status."""
+    counts: Counter = Counter()
+    batch: list[Record] = []
+
+    def flush() -> None:
+        rows = []
+        ids = []
+        for record in batch:
+            work_id = corpus.work_id(record.id) if record.id else None
+            if work_id is None:
+                counts["work without id"] += 1
+                continue
+            ids.append((work_id,))
+            for i, p in enumerate(matcher.locate_many([a.raw for a in record.affiliations])):
+                counts[p.status] += 1
+                rows.append((work_id, i, p.text, p.country, p.region, p.city, p.organization, p.macroregion,
+                             p.confidence, p.method, p.status, json.dumps(p.evidence, ensure_ascii=False), now()))
+        with corpus.transaction() as db:
+            db.executemany("DELETE FROM region_placements WHERE work_id=?", ids)
+            db.executemany("INSERT INTO region_placements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        if progress:
+            progress(len(batch))
+        batch.clear()
+
+    for record in corpus.iter_works():
+        batch.append(record)
+        if len(batch) >= chunk:
+            flush()
+    if batch:
+        flush()
+    return counts
+
+
+def placements(corpus: Corpus, uid: str) -> list[dict]:
+    rows = corpus._rows(
+        "SELECT p.* FROM region_placements p JOIN works w ON w.id=p.work_id WHERE w.uid=? ORDER BY p.aff_index",
+        (uid,),
+    )
+    return [{**dict(r), "evidence": json.loads(r["evidence"])} for r in rows]
+
+
+def placed_records(corpus: Corpus) -> Iterator[Record]:
+    """Works with ``Affiliation.region/country/city/organization`` filled from the stored placements."""
+    for record in corpus.iter_works():
+        work_id = corpus.work_id(record.id)
+        rows = corpus.db.execute(
+            "SELECT aff_index, country, region, city, organization FROM region_placements WHERE work_id=?",
+            (work_id,),
+        ).fetchall()
+        by_index = {r[0]: r for r in rows}
+        record.affiliations = [
+            Affiliation(a.raw, *(by_index[i][4], by_index[i][3], by_index[i][2], by_index[i][1]))
+            if i in by_index else a
+            for i, a in enumerate(record.affiliations)
+        ]
+        yield record
+
+
+def unresolved(corpus: Corpus, limit: int = 50) -> list[tuple[str, int, str]]:
+    """Affiliation strings with no subject and no foreign country, grouped and counted."""
+    return corpus.db.execute(
+        "SELECT raw, count(*) AS n, max(status) FROM region_placements "
+        "WHERE region IS NULL AND (country IS NULL OR country='RU') GROUP BY raw ORDER BY n DESC, raw LIMIT ?",
+        (limit,),
+    ).fetchall()
