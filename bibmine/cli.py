@@ -240,8 +240,10 @@ def demo(
 
 def _register_stages() -> None:
     from bibmine.regions.cli import app as regions_app
+    from bibmine.sources.crawl.cli import app as crawl_app
     from bibmine.specialization.cli import app as specialization_app
 
+    app.add_typer(crawl_app, name="crawl")
     app.add_typer(regions_app, name="regions")
     app.add_typer(specialization_app, name="specialization")
 
