@@ -11,13 +11,12 @@ from pathlib import Path
 
 from bibmine.corpus.dedup import DedupConfig
 from bibmine.corpus.ingest import Ingestor
-from bibmine.corpus.model import Reject
+from bibmine.corpus.pipeline import read_chunks
 from bibmine.corpus.store import Corpus, file_sha256
 from bibmine.sources.encoding import EncodingError
 from bibmine.sources.files import UnknownFormatError, open_export
 
 COMMIT_EVERY = 20000  # records per transaction
-CHUNK = 1000  # records matched and written together
 
 
 @dataclass
@@ -48,18 +47,21 @@ def import_files(
     config: DedupConfig | None = None,
     fuzzy: bool = True,
     on_record: Callable[[Path, int], None] | None = None,
+    processes: int | None = None,
 ) -> list[FileReport]:
     """Import each file; a bad file or record never stops the others.
 
-    ``on_record(path, n)`` is called every 500 records for progress display.
+    ``on_record(path, n)`` is called after every chunk for progress display;
+    ``processes``: 1 = read in this process, 2 = a reader process, None = by file size.
     """
     ingestor = Ingestor(corpus, config, fuzzy=fuzzy)
     with corpus.bulk_writes():
-        return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record) for p in paths]
+        return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record, processes=processes)
+                for p in paths]
 
 
 def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str | None = None,
-                on_record: Callable[[Path, int], None] | None = None) -> FileReport:
+                on_record: Callable[[Path, int], None] | None = None, processes: int | None = None) -> FileReport:
     report = FileReport(path)
     try:
         opened = open_export(path, format)
@@ -76,36 +78,33 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
                                sha256=file_sha256(path))
     db = corpus.db
     db.execute("BEGIN")
-    n = 0
-    chunk: list = []
+    n = since_commit = 0
     try:
-        for item in opened.records():
-            n += 1
-            if isinstance(item, Reject):
+        for chunk in read_chunks(path, opened.reader.name, opened.encoding, default_format=opened.reader.name,
+                                 tolerance=ingestor.config.year_tolerance, processes=processes):
+            for reject in chunk.rejects:
                 batch.n_read += 1
-                corpus.quarantine(batch, str(path), item.location, item.reason, item.raw)
+                corpus.quarantine(batch, str(path), reject.location, reject.reason, reject.raw)
                 if len(report.rejects) < 5:
-                    report.rejects.append(f"{item.location}: {item.reason}")
-            else:
-                chunk.append(item)
-                if len(chunk) >= CHUNK:
-                    ingestor.add_many(chunk, batch)
-                    chunk = []
-            if n % COMMIT_EVERY == 0:
+                    report.rejects.append(f"{reject.location}: {reject.reason}")
+            if chunk.items:
+                ingestor.add_prepared(chunk.items, batch)
+            n += len(chunk.items) + len(chunk.rejects)
+            since_commit += len(chunk.items) + len(chunk.rejects)
+            if since_commit >= COMMIT_EVERY:
                 db.execute("COMMIT")
                 db.execute("BEGIN")
-            if on_record and n % 500 == 0:
+                since_commit = 0
+            if on_record:
                 on_record(path, n)
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        # The reader could not go on (bytes that do not decode, a file cut short):
-        # what was read stays, and the failure is quarantined with where it happened.
-        where = f"after record {n}"
-        batch.error = f"{path}: reading stopped {where}: {exc}"
-        corpus.quarantine(batch, str(path), where, f"reading stopped: {exc}", None)
-        report.error = batch.error
+            if chunk.stopped:
+                # The reader could not go on (bytes that do not decode, a file cut short):
+                # what was read stays, and the failure is quarantined with where it happened.
+                where = f"after record {n}"
+                batch.error = f"{path}: reading stopped {where}: {chunk.stopped}"
+                corpus.quarantine(batch, str(path), where, f"reading stopped: {chunk.stopped}", None)
+                report.error = batch.error
     finally:
-        if chunk:
-            ingestor.add_many(chunk, batch)
         corpus.finish_batch(batch)
         db.execute("COMMIT")
     report.read, report.new, report.merged = batch.n_read, batch.n_new, batch.n_merged

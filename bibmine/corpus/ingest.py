@@ -25,7 +25,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import msgspec
 
@@ -55,21 +55,48 @@ class AddResult:
     score: float | None = None
 
 
-@dataclass
-class _Item:
-    """A record prepared for matching: everything computed once."""
+class Prepared(msgspec.Struct, array_like=True):
+    """A record reduced to what matching and writing need, all computed once.
 
-    record: Record
+    Plain values only, so a reader process can prepare records and send them to
+    the process that writes the corpus (see :mod:`bibmine.corpus.importer`).
+    """
+
     fmt: str
     raw: str
     fingerprint: str
-    keys: list[str]
-    pairs: list[tuple[str, str]]
+    data: str  # the record as JSON, its id set to the uid it gets if it is new
+    keys: list[str]  # comparable title keys
+    pairs: list[tuple[str, str]]  # identifiers
     surname: str | None
+    year: int | None
+    kind: str
+    title: str | None
+    doi: str | None
     lookup: list[str]  # blocking keys to search, across tolerated years
-    blocks: set[str]  # blocking keys to file the record under
-    candidates: list[Candidate] = field(default_factory=list)
+    blocks: list[str]  # blocking keys to file the record under
+    rubrics: list[tuple[str, str, str, str, float | None]]  # scheme, code, source, annotator, score
+    candidates: list[Candidate] = []
     id_hit: tuple[str, int] | None = None
+
+    @property
+    def uid(self) -> str:
+        return "bm" + self.fingerprint[:16]
+
+
+def prepare(record: Record, default_format: str, tolerance: int) -> Prepared:
+    """Everything the corpus needs to know of a record before it meets the database."""
+    fmt = record.source or default_format
+    raw = record.raw if record.raw is not None else to_json(record).decode()
+    fingerprint = hashlib.sha1(f"{fmt}\0{raw}".encode()).hexdigest()
+    record = msgspec.structs.replace(record, raw=None, id="bm" + fingerprint[:16])
+    keys = title_keys(record)
+    lookup, blocks = key_sets(record, keys, tolerance)
+    rubrics = [(r.scheme, r.code, r.source, r.annotator or "", r.score)
+               for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES]
+    return Prepared(fmt, raw, fingerprint, to_json(record).decode(), keys, record.ids.pairs(),
+                    record.first_author_surname, record.year, record.kind.value, record.title, record.ids.doi,
+                    lookup, sorted(blocks), rubrics)
 
 
 class Ingestor:
@@ -87,14 +114,18 @@ class Ingestor:
 
     def add_many(self, records: Sequence[Record], batch: Batch) -> list[AddResult]:
         """Add a chunk of records (a few thousand at most); one result per record, in order."""
-        items = [self._prepare(r, batch) for r in records]
+        tolerance = self.config.year_tolerance
+        return self.add_prepared([prepare(r, batch.kind, tolerance) for r in records], batch)
+
+    def add_prepared(self, items: list[Prepared], batch: Batch) -> list[AddResult]:
+        """:meth:`add_many` for records already :func:`prepare`-d (perhaps in another process)."""
         known = self._known_fingerprints([it.fingerprint for it in items])
         self._lookup_ids(items)
         if self.fuzzy:
             self._lookup_candidates([it for it in items if it.id_hit is None and it.keys])
         stamp = now()
         next_id = (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1
-        pending: list[tuple[int, str, _Item, str]] = []  # new works not yet written
+        pending: list[tuple[int, Prepared]] = []  # new works not yet written
         local_ids: dict[tuple[str, str], int] = {}  # identifiers seen in this chunk -> work id
         local_blocks: dict[str, list[Candidate]] = defaultdict(list)
         results: list[AddResult] = []
@@ -106,16 +137,15 @@ class Ingestor:
                 continue
             target, rule, score = self._match_item(it, local_ids, local_blocks)
             if target is None:
-                uid = "bm" + it.fingerprint[:16]
-                it.record.id = uid
+                uid = it.uid
                 target = next_id
                 next_id += 1
-                pending.append((target, uid, it, to_json(it.record).decode()))
+                pending.append((target, it))
                 known[it.fingerprint] = uid
                 batch.n_new += 1
                 results.append(AddResult("new", uid))
             else:
-                if pending and any(p[0] == target for p in pending):
+                if pending and any(wid == target for wid, _ in pending):
                     self._write_new(pending, batch, stamp)
                     pending = []
                 uid = self._merge_into(target, it, batch, rule, score)
@@ -124,22 +154,12 @@ class Ingestor:
                 results.append(AddResult("merged", uid, rule, score))
             for pair in it.pairs:
                 local_ids.setdefault(pair, target)
-            cand = Candidate(target, it.record.year, it.keys, it.surname)
+            cand = Candidate(target, it.year, it.keys, it.surname)
             for key in it.blocks:
                 local_blocks[key].append(cand)
         if pending:
             self._write_new(pending, batch, stamp)
         return results
-
-    def _prepare(self, record: Record, batch: Batch) -> _Item:
-        fmt = record.source or batch.kind
-        raw = record.raw if record.raw is not None else to_json(record).decode()
-        fingerprint = hashlib.sha1(f"{fmt}\0{raw}".encode()).hexdigest()
-        record = msgspec.structs.replace(record, raw=None)
-        keys = title_keys(record)
-        lookup, blocks = key_sets(record, keys, self.config.year_tolerance)
-        return _Item(record, fmt, raw, fingerprint, keys, record.ids.pairs(), record.first_author_surname,
-                     lookup, blocks)
 
     # ------------------------------------------------------------ set-based lookups
     def _known_fingerprints(self, fingerprints: list[str]) -> dict[str, str]:
@@ -150,7 +170,7 @@ class Ingestor:
                 "WHERE s.fingerprint IN (" + ",".join("?" * len(part)) + ")", part).fetchall())
         return out
 
-    def _lookup_ids(self, items: list[_Item]) -> None:
+    def _lookup_ids(self, items: list[Prepared]) -> None:
         probe = [(scheme, value, n) for n, it in enumerate(items) for scheme, value in it.pairs]
         if not probe:
             return
@@ -164,7 +184,7 @@ class Ingestor:
             if items[n].id_hit is None:
                 items[n].id_hit = (scheme, work_id)
 
-    def _lookup_candidates(self, items: list[_Item]) -> None:
+    def _lookup_candidates(self, items: list[Prepared]) -> None:
         probe = [(key, n) for n, it in enumerate(items) for key in it.lookup]
         if not probe:
             return
@@ -180,7 +200,7 @@ class Ingestor:
                 cands.append(Candidate(wid, year, (tk or "").split("\n"), fa))
 
     # ------------------------------------------------------------ matching
-    def _match_item(self, it: _Item, local_ids: dict, local_blocks: dict
+    def _match_item(self, it: Prepared, local_ids: dict, local_blocks: dict
                     ) -> tuple[int | None, str | None, float | None]:
         if it.id_hit is not None:
             return it.id_hit[1], it.id_hit[0], 1.0
@@ -192,14 +212,14 @@ class Ingestor:
         cands = list(it.candidates)
         for key in it.lookup:
             cands.extend(local_blocks.get(key, ()))
-        return self._best(it.record, it.keys, it.surname, cands, it.pairs)
+        return self._best(it.year, it.keys, it.surname, cands, it.pairs)
 
-    def _best(self, record: Record, keys: list[str], surname: str | None, cands: list[Candidate],
+    def _best(self, year: int | None, keys: list[str], surname: str | None, cands: list[Candidate],
               pairs: list[tuple[str, str]]) -> tuple[int | None, str | None, float | None]:
         best: tuple[float, int] | None = None
         ids = dict(pairs)
         for cand in cands:
-            score = title_score(keys, record.year, surname, cand, self.config)
+            score = title_score(keys, year, surname, cand, self.config)
             if score is None or (best is not None and score <= best[0]):
                 continue
             if ids and ids_conflict(ids, self._ids_of(cand.work_id)):
@@ -221,39 +241,41 @@ class Ingestor:
             (*lookup, self.config.max_candidates)).fetchall()
         limit = before if before is not None else 1 << 62
         cands = [Candidate(wid, y, (tk or "").split("\n"), fa) for wid, y, tk, fa in rows if wid < limit]
-        return self._best(record, keys, record.first_author_surname, cands, record.ids.pairs())
+        return self._best(record.year, keys, record.first_author_surname, cands, record.ids.pairs())
 
     def _ids_of(self, work_id: int) -> dict[str, str]:
         return dict(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?", (work_id,)).fetchall())
 
     # ------------------------------------------------------------ writing
-    def _write_new(self, pending: list[tuple[int, str, _Item, str]], batch: Batch, stamp: str) -> None:
+    def _write_new(self, pending: list[tuple[int, Prepared]], batch: Batch, stamp: str) -> None:
         self.db.executemany(
             "INSERT INTO works(id, uid, kind, year, title, title_keys, doi, first_author, n_sources, data, updated) "
             "VALUES (?,?,?,?,?,?,?,?,1,NULL,?)",  # data NULL: read from the one source record (view work_data)
-            [(wid, uid, it.record.kind.value, it.record.year, it.record.title, "\n".join(it.keys),
-              it.record.ids.doi, it.surname, stamp) for wid, uid, it, data in pending])
+            [(wid, it.uid, it.kind, it.year, it.title, "\n".join(it.keys), it.doi, it.surname, stamp)
+             for wid, it in pending])
         self.db.executemany(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw) VALUES (?,?,?,?,?,?)",
-            [(wid, batch.id, it.fmt, it.fingerprint, data, it.raw) for wid, uid, it, data in pending])
+            [(wid, batch.id, it.fmt, it.fingerprint, it.data, it.raw) for wid, it in pending])
         self.db.executemany(
             "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
-            [(s, v, wid) for wid, _, it, _ in pending for s, v in it.pairs])
+            [(s, v, wid) for wid, it in pending for s, v in it.pairs])
         self.db.executemany(
             "INSERT OR IGNORE INTO blocks(key, work_id) VALUES (?,?)",
-            [(k, wid) for wid, _, it, _ in pending for k in it.blocks])
-        for wid, _, it, _ in pending:
-            self._store_rubrics(wid, it.record, batch, stamp)
+            [(k, wid) for wid, it in pending for k in it.blocks])
+        rubric_rows = [(wid, *r, batch.id, stamp) for wid, it in pending for r in it.rubrics]
+        if rubric_rows:
+            self._insert_rubrics(rubric_rows)
 
-    def _merge_into(self, work_id: int, it: _Item, batch: Batch, rule: str, score: float) -> str:
+    def _merge_into(self, work_id: int, it: Prepared, batch: Batch, rule: str, score: float) -> str:
         cur = self.db.execute(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw) VALUES (?,?,?,?,?,?)",
-            (work_id, batch.id, it.fmt, it.fingerprint, to_json(it.record).decode(), it.raw))
+            (work_id, batch.id, it.fmt, it.fingerprint, it.data, it.raw))
         self.db.execute(
             "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
             (work_id, cur.lastrowid, rule, score, None, now()))
         uid = self.rebuild(work_id)
-        self._store_rubrics(work_id, it.record, batch, now())
+        if it.rubrics:
+            self._insert_rubrics([(work_id, *r, batch.id, now()) for r in it.rubrics])
         return uid
 
     def insert_single_work(self, uid: str, record: Record) -> int:
@@ -274,15 +296,10 @@ class Ingestor:
             "INSERT OR IGNORE INTO blocks(key, work_id) VALUES (?,?)",
             [(k, work_id) for k in blocking_keys(record, keys)])
 
-    def _store_rubrics(self, work_id: int, record: Record, batch: Batch | None, stamp: str) -> None:
-        rows = [
-            (work_id, r.scheme, r.code, r.source, r.annotator or "", r.score, batch.id if batch else None, stamp)
-            for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES
-        ]
-        if rows:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO rubric_assignments(work_id, scheme, code, source, annotator, score, "
-                "batch_id, created) VALUES (?,?,?,?,?,?,?,?)", rows)
+    def _insert_rubrics(self, rows: list[tuple]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO rubric_assignments(work_id, scheme, code, source, annotator, score, "
+            "batch_id, created) VALUES (?,?,?,?,?,?,?,?)", rows)
 
     def rebuild(self, work_id: int) -> str:
         """Recompute a work's shown values and index rows from its source records."""

@@ -163,3 +163,21 @@ def test_manual_rubrics_go_to_table_and_automatic_never_replaces_them(corpus):
     assert [(x["code"], x["source"], x["annotator"]) for x in rows] == [
         ("06.61.33", "manual", "analyst1"), ("06.61.33", "automatic", "model-x")]
     assert not corpus.add_rubric(r.uid, "grnti", "06.61.33", "manual", "analyst1")
+
+
+def test_reader_process_and_in_process_import_give_the_same_corpus(tmp_path):
+    """The two-process pipeline is an optimisation only: same works, same merges."""
+    from bibmine.corpus.importer import import_files
+    from bibmine.demo import demo_files
+
+    dumps = []
+    for processes in (1, 2):
+        with Corpus(tmp_path / f"p{processes}.sqlite") as c:
+            reports = import_files(c, demo_files(), processes=processes)
+            dumps.append((
+                [(r.read, r.new, r.merged, r.rejected) for r in reports],
+                sorted((w.id, w.title, len(c.sources_of(w.id))) for w in c.iter_works()),
+                [(m["uid"], m["rule"]) for m in merge_report(c)],
+            ))
+    assert dumps[0] == dumps[1]
+    assert sum(r[2] for r in dumps[0][0]) == 4  # the demo's four merges

@@ -1,0 +1,100 @@
+"""Read and prepare records in a second process while this one writes the corpus.
+
+Parsing an export and preparing its records (fingerprints, title and blocking keys,
+JSON) costs about as much CPU as matching and writing them; on a machine with two
+or more cores a reader process does the first half.  It sends chunks of
+:class:`~bibmine.corpus.ingest.Prepared` records and rejects, msgpack-encoded,
+through a bounded queue (so memory stays flat however large the file).  Both paths
+yield the same chunks, so results do not depend on which one ran.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+
+import msgspec
+
+from bibmine.corpus.ingest import Prepared, prepare
+from bibmine.corpus.model import Reject
+from bibmine.sources.readers import reader_by_name
+
+CHUNK = 1000  # records matched and written together
+MIN_BYTES_FOR_PROCESS = 1 << 20  # below 1 MiB a second process costs more than it saves
+
+
+class Chunk(msgspec.Struct, array_like=True):
+    items: list[Prepared]
+    rejects: list[Reject]
+    stopped: str | None = None  # the reader could not go on (bad bytes, a cut file): why
+    crashed: str | None = None  # a bug in a reader: its traceback
+
+
+class ReaderCrashed(RuntimeError):
+    """A reader raised an unexpected exception in the reader process."""
+
+
+def read_chunks(path: Path, reader: str, encoding: str, *, default_format: str, tolerance: int,
+                processes: int | None = None) -> Iterator[Chunk]:
+    """Chunks of prepared records and rejects from ``path``, in file order.
+
+    ``processes``: 1 reads here, 2 uses a reader process; None decides by file size
+    and core count.
+    """
+    if processes is None:
+        big = path.stat().st_size >= MIN_BYTES_FOR_PROCESS
+        processes = 2 if big and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods() else 1
+    args = (path, reader, encoding, default_format, tolerance)
+    if processes <= 1:
+        yield from _chunks(*args)
+        return
+    yield from _from_process(args)
+
+
+def _chunks(path: Path, reader: str, encoding: str, default_format: str, tolerance: int) -> Iterator[Chunk]:
+    items: list[Prepared] = []
+    rejects: list[Reject] = []
+    try:
+        for item in reader_by_name(reader).read(path, encoding):
+            if isinstance(item, Reject):
+                rejects.append(item)
+            else:
+                items.append(prepare(item, default_format, tolerance))
+            if len(items) + len(rejects) >= CHUNK:
+                yield Chunk(items, rejects)
+                items, rejects = [], []
+    except (UnicodeDecodeError, ValueError, OSError) as exc:
+        yield Chunk(items, rejects, stopped=str(exc))
+        return
+    yield Chunk(items, rejects)
+
+
+def _produce(args: tuple, queue) -> None:  # runs in the reader process
+    encoder = msgspec.msgpack.Encoder()
+    try:
+        for chunk in _chunks(*args):
+            queue.put(encoder.encode(chunk))
+    except Exception:  # a reader bug: report it to the writer, which raises it
+        queue.put(encoder.encode(Chunk([], [], crashed=traceback.format_exc())))
+    queue.put(None)
+
+
+def _from_process(args: tuple) -> Iterator[Chunk]:
+    ctx = mp.get_context("fork")  # the child needs nothing but what is imported already
+    queue = ctx.Queue(maxsize=4)
+    proc = ctx.Process(target=_produce, args=(args, queue), daemon=True)
+    proc.start()
+    decoder = msgspec.msgpack.Decoder(Chunk)
+    try:
+        while (data := queue.get()) is not None:
+            chunk = decoder.decode(data)
+            if chunk.crashed:
+                raise ReaderCrashed(f"{args[0]}: the {args[1]} reader failed:\n{chunk.crashed}")
+            yield chunk
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
