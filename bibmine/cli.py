@@ -247,6 +247,11 @@ def _register_stages() -> None:
     app.add_typer(regions_app, name="regions")
     app.add_typer(specialization_app, name="specialization")
 
+    from bibmine.report.compare_cli import compare_cmd, import_labels_cmd
+
+    app.command("compare")(compare_cmd)
+    app.command("import-labels")(import_labels_cmd)
+
 
 _register_stages()
 

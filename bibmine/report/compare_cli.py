@@ -1,0 +1,181 @@
+"""The ``bibmine compare`` and ``bibmine import-labels`` commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
+from bibmine.rubrics.assignments import by_annotator, is_review_file, read_assignments, resolve_ids
+from bibmine.rubrics.vocabulary import normalize_code
+
+console = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+def _labels_with_texts(path: Path, level: int):
+    """A labelled text set (gisnauka, RuSciBench, ...): manual labels and the texts, ids 'row N'."""
+    from bibmine.rubrics.labels import read_labels
+
+    data = read_labels(path)
+    ids = [f"row {i + 1}" for i in range(len(data.texts))]
+    manual = {}
+    for rid, main, codes in zip(ids, data.labels, data.label_sets, strict=True):
+        first = normalize_code(main, level)
+        manual[rid] = [first] + sorted({normalize_code(c, level) for c in codes} - {first})
+    return {"manual": manual}, dict(zip(ids, data.texts, strict=True))
+
+
+def compare_cmd(
+    manual: Annotated[Path, typer.Option("--manual", help="Manual labels: record_id,rubric[,annotator][,score], "
+                                         "or a labelled text set.", exists=True, dir_okay=False)],
+    automatic: Annotated[Path | None, typer.Option("--automatic", help="Automatic labels, same layout.",
+                                                   exists=True, dir_okay=False)] = None,
+    model: Annotated[str | None, typer.Option("--model", help="Classify with this model instead.")] = None,
+    corpus: Annotated[Path | None, typer.Option("--corpus", envvar=ENV_VAR,
+                                                help="Corpus for regions, titles and texts.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("compare-out"),
+    level: Annotated[int, typer.Option("--level", min=1, max=3, help="GRNTI level compared.")] = 1,
+    counting: Annotated[str, typer.Option("--counting", help="whole or fractional.")] = "whole",
+    threshold: Annotated[float, typer.Option("--threshold", help="Competence: ratio strictly above.")] = 1.0,
+    bootstrap: Annotated[int, typer.Option("--bootstrap", help="Bootstrap rounds for the intervals.")] = 1000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
+) -> None:
+    """Agreement of manual and automatic GRNTI rubrics, and what it does to the competences."""
+    from bibmine.report.compare import compare, write_outputs
+
+    if (automatic is None) == (model is None):
+        raise typer.BadParameter("give exactly one of --automatic FILE or --model NAME")
+    texts: dict[str, str] = {}
+    try:
+        rows, rejects = read_assignments(manual)
+        manual_labels = by_annotator(rows, level)
+    except ValueError:  # not an assignment file: a labelled text set
+        manual_labels, texts = _labels_with_texts(manual, level)
+        rejects = []
+    for where, reason in rejects[:5]:
+        err.print(f"skipped {where}: {reason}")
+    scores: dict[str, float] = {}
+    if automatic is not None:
+        arows, arejects = read_assignments(automatic)
+        auto = next(iter(by_annotator(arows, level).values()), {})
+        scores = {r.record_id: r.score for r in arows if r.score is not None and r.record_id not in scores}
+    regions: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    corpus_path = corpus or default_corpus_path()
+    if corpus_path.exists():
+        with Corpus(corpus_path) as c:
+            ids = sorted({rid for labels in manual_labels.values() for rid in labels})
+            uids = resolve_ids(c, ids)
+            for rid, uid in uids.items():
+                work = c.get(uid)
+                titles[rid] = work.title or ""
+                texts.setdefault(rid, _work_text(work))
+                regions[rid] = sorted({r[0] for r in c.db.execute(
+                    "SELECT DISTINCT p.region FROM region_placements p JOIN works w ON w.id=p.work_id "
+                    "WHERE w.uid=? AND p.region IS NOT NULL", (uid,))})
+    if model is not None:
+        auto, scores = _classify(model, texts, level)
+    result = compare(manual_labels, auto, regions=regions, counting=counting, threshold=threshold,
+                     bootstrap=bootstrap)
+    merged = {}
+    for who in sorted(manual_labels):
+        for rid, codes in manual_labels[who].items():
+            merged.setdefault(rid, codes)
+    write_outputs(result, out, manual=merged, automatic=auto, scores=scores, titles=titles)
+    if as_json:
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, default=str))
+        return
+    _print_summary(result, out)
+
+
+def _work_text(work) -> str:
+    from bibmine.rubrics.text import record_text
+
+    return record_text(work)
+
+
+def _classify(model: str, texts: dict[str, str], level: int) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Top-3 codes and the top score per record from a rubric model."""
+    from bibmine.rubrics.predict import predict_texts
+
+    if not texts:
+        raise typer.BadParameter("--model needs the records' texts: a labelled text set, or a corpus holding "
+                                 "the records", param_hint="--model")
+    ids = list(texts)
+    ranked = predict_texts(model, [texts[i] for i in ids], top_k=3, level=level)
+    auto = {rid: [code for code, _ in best] for rid, best in zip(ids, ranked, strict=True)}
+    scores = {rid: best[0][1] for rid, best in zip(ids, ranked, strict=True) if best}
+    return auto, scores
+
+
+def _print_summary(result, out: Path) -> None:
+    ag = result.agreement
+    t = Table(title=f"Manual vs automatic, GRNTI level 1 ({ag.n} records both labelled)")
+    t.add_column("figure")
+    t.add_column("value", justify="right")
+    t.add_column("95% interval", justify="right")
+    for key in ("accuracy", "macro_f1", "micro_f1", "kappa", "in_set", "jaccard"):
+        low_high = ag.intervals.get(key)
+        t.add_row(key, f"{getattr(ag, key):.3f}", f"{low_high[0]:.3f}-{low_high[1]:.3f}" if low_high else "")
+    console.print(t)
+    for (a, b), pair in sorted(result.annotators.items()):
+        console.print(f"between annotators {a} and {b}: accuracy {pair.accuracy:.3f}, kappa {pair.kappa:.3f} "
+                      f"(n={pair.n})")
+    if result.effect is None:
+        console.print(f"effect on competences: skipped: {result.effect_note}")
+    else:
+        for r in result.effect.regions:
+            rho = "n/a" if r.spearman is None else f"{r.spearman:.2f}"
+            jac = "n/a" if r.jaccard is None else f"{r.jaccard:.2f}"
+            mine, theirs = ",".join(r.manual_competences) or "-", ",".join(r.automatic_competences) or "-"
+            console.print(f"{r.region}: Spearman {rho}, Jaccard of competences {jac}; "
+                          f"manual {mine} / automatic {theirs}")
+        for f in result.effect.flips:
+            console.print(f"  {f.region} {f.rubric} {f.change}: driven by {len(f.gained)} gained, {len(f.lost)} lost "
+                          f"records {f.note}".rstrip())
+    console.print(f"files in {out}")
+
+
+def import_labels_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Label files or filled review lists.", exists=True,
+                                                dir_okay=False)],
+    corpus: Annotated[Path, typer.Option("--corpus", envvar=ENV_VAR, default_factory=default_corpus_path,
+                                         show_default="corpus/bibmine.sqlite", help="Corpus SQLite file.")],
+    annotator: Annotated[str | None, typer.Option("--annotator", help="Annotator for rows without one.")] = None,
+) -> None:
+    """Store manual GRNTI labels (or an analyst's review decisions) in the corpus, with provenance."""
+    from bibmine.corpus.store import file_sha256
+
+    if not corpus.exists():
+        err.print(f"error: no corpus at {corpus}")
+        raise typer.Exit(2)
+    code = 0
+    with Corpus(corpus) as c:
+        for path in files:
+            rows, rejects = read_assignments(path, annotator=annotator)
+            uids = resolve_ids(c, sorted({r.record_id for r in rows}))
+            kind = "review" if is_review_file(path) else "labels"
+            batch = c.start_batch(kind, str(path), format="assignments", sha256=file_sha256(path))
+            added = 0
+            with c.transaction():
+                for where, reason in rejects:
+                    c.quarantine(batch, str(path), where, reason, None)
+                for r in rows:
+                    batch.n_read += 1
+                    uid = uids.get(r.record_id)
+                    if uid is None:
+                        c.quarantine(batch, str(path), r.location, f"record {r.record_id!r} is not in the corpus",
+                                     None)
+                        continue
+                    added += c.add_rubric(uid, "grnti", r.rubric, "manual", r.annotator, r.score, batch)
+                batch.n_new = added
+                c.finish_batch(batch)
+            console.print(f"{path.name}: {added} manual labels added, {batch.n_rejected} rejected")
+            code = max(code, 3 if batch.n_rejected else 0)
+    raise typer.Exit(code)
