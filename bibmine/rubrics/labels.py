@@ -1,0 +1,146 @@
+"""Label files: texts with manual GRNTI rubrics, read into one shape for training and evaluation.
+
+Known layouts are recognised by their columns (see ``../shared/data/grnti/labeled/``):
+
+- gisnauka records: ``top_code,top_label,title,abstract,grnti_codes``;
+- gisnauka segments: ``doc_id,segment_index,segment_text,top_code,top_label,grnti_codes``;
+- free-text labels: ``annotation,GRNTI`` with labels such as ``06. экономика``;
+- RuSciBench JSON Lines: ``{"text": ..., "label": "650000"}``;
+- any other CSV: text from ``text_columns`` (default: title/abstract/text/annotation) and the code
+  from ``label_column`` (default: code/label/rubric/grnti/top_code).
+
+A row without text or without a code is not an error: it goes to ``rejects`` with its row number.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bibmine.rubrics.text import join_parts
+from bibmine.rubrics.vocabulary import normalize_code
+
+TEXT_COLUMNS = ("title", "abstract", "text", "annotation", "segment_text")
+LABEL_COLUMNS = ("top_code", "code", "label", "rubric", "grnti", "GRNTI", "rubric_1")
+
+
+@dataclass
+class LabeledSet:
+    """Texts with their level-1 code, every manual level-1 code (for in-set accuracy) and deeper codes."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # the record's main level-1 code
+    label_sets: list[frozenset[str]] = field(default_factory=list)  # all its manual level-1 codes
+    fine: list[tuple[str, ...]] = field(default_factory=list)  # its level-2/3 codes, when given
+    groups: list[str] = field(default_factory=list)  # document of a segment (grouped CV), else row id
+    rejects: list[tuple[str, str]] = field(default_factory=list)  # (location, reason)
+    source: str = ""
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def add(self, text: str, code: str, fine: list[str], group: str) -> None:
+        self.texts.append(text)
+        self.labels.append(code)
+        self.label_sets.append(frozenset([code, *(normalize_code(f, 1) or code for f in fine)]))
+        self.fine.append(tuple(fine))
+        self.groups.append(group)
+
+    def subset(self, idx) -> LabeledSet:
+        out = LabeledSet(source=self.source)
+        for i in idx:
+            out.texts.append(self.texts[i])
+            out.labels.append(self.labels[i])
+            out.label_sets.append(self.label_sets[i])
+            out.fine.append(self.fine[i])
+            out.groups.append(self.groups[i])
+        return out
+
+    def extend(self, other: LabeledSet) -> LabeledSet:
+        for name in ("texts", "labels", "label_sets", "fine", "groups", "rejects"):
+            getattr(self, name).extend(getattr(other, name))
+        return self
+
+    def digest(self) -> str:
+        """SHA-256 over texts and labels: the training-data hash of a model card."""
+        h = hashlib.sha256()
+        for t, y in zip(self.texts, self.labels, strict=True):
+            h.update(t.encode("utf-8"))
+            h.update(b"\x1f" + y.encode() + b"\x1e")
+        return h.hexdigest()
+
+
+def _split_codes(value: str | None) -> list[str]:
+    out = []
+    for part in (value or "").replace(",", ";").split(";"):
+        code = normalize_code(part)
+        if code:
+            out.append(code)
+    return out
+
+
+def read_labels(
+    path: str | Path,
+    text_columns: list[str] | None = None,
+    label_column: str | None = None,
+    max_chars: int | None = None,
+) -> LabeledSet:
+    """Read a label file (CSV or JSON Lines) into a :class:`LabeledSet`."""
+    path = Path(path)
+    out = LabeledSet(source=path.name)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        rows = _read_jsonl(path, out)
+    else:
+        rows = _read_csv(path)
+    kw = {"max_chars": max_chars} if max_chars else {}
+    unit = "line" if path.suffix.lower() in (".jsonl", ".ndjson") else "row"
+    for number, row in rows:
+        where = f"{unit} {number}"
+        cols = text_columns or [c for c in TEXT_COLUMNS if c in row]
+        missing = [c for c in cols if c not in row]
+        if missing:
+            raise ValueError(f"{path}: no column {', '.join(missing)} (columns: {', '.join(row)})")
+        text = join_parts([str(row.get(c) or "") for c in cols], **kw)
+        label_col = label_column or next((c for c in LABEL_COLUMNS if c in row), None)
+        if label_col is None or label_col not in row:
+            raise ValueError(f"{path}: no label column (columns: {', '.join(row)})")
+        code = normalize_code(row.get(label_col), level=1)
+        fine = [c for c in _split_codes(row.get("grnti_codes")) if c.count(".") >= 1]
+        deep = normalize_code(row.get(label_col))
+        if deep and "." in deep and deep not in fine:
+            fine.insert(0, deep)
+        if not text:
+            out.rejects.append((where, "no text"))
+        elif not code:
+            out.rejects.append((where, f"no GRNTI code in {label_col}={row.get(label_col)!r}"))
+        else:
+            out.add(text, code, fine, str(row.get("doc_id") or f"{path.stem}:{number}"))
+    return out
+
+
+def _read_csv(path: Path):
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        for number, row in enumerate(reader, start=2):  # row 1 is the header
+            yield number, {(k or "").strip(): v for k, v in row.items() if k is not None}
+
+
+def _read_jsonl(path: Path, out: LabeledSet):
+    with path.open(encoding="utf-8-sig") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                out.rejects.append((f"line {number}", f"not JSON: {exc.msg}"))
+                continue
+            if not isinstance(row, dict):
+                out.rejects.append((f"line {number}", "not a JSON object"))
+                continue
+            yield number, {k: ("" if v is None else str(v)) for k, v in row.items()}
