@@ -157,3 +157,38 @@ def scenario(
         typer.echo(json.dumps(model.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(model.to_text(), nl=False)
+
+
+@app.command("st-counts")
+def st_counts(
+    out: Annotated[Path, typer.Option("--out", help="Values table to write (CSV or XLSX).")],
+    corpus: Annotated[Path | None, typer.Option("--corpus", envvar="BIBMINE_CORPUS", help="Corpus file.")] = None,
+    rubrics: Annotated[str, typer.Option("--rubrics", help="manual, automatic or prefer-manual.")] = "prefer-manual",
+    counting: Annotated[str, typer.Option("--counting", help="whole or fractional.")] = "whole",
+    share: Annotated[str, typer.Option("--share", help="Fractional region share by affiliation or author.")
+                     ] = "affiliation",
+    years: Annotated[str | None, typer.Option("--years", help="Inclusive window, e.g. 2019-2021.")] = None,
+    sources: Annotated[str, typer.Option("--sources", help="Comma list: publications, rsci_core, patents, "
+                                         "utility_models, software, databases.")] = "publications",
+) -> None:
+    """S&T counts per region x GRNTI rubric from the corpus (placed regions, stored rubrics)."""
+    from bibmine.corpus.store import Corpus, default_corpus_path
+    from bibmine.specialization.corpus_counts import st_records
+    from bibmine.specialization.counting import count_st
+
+    path = corpus or default_corpus_path()
+    if not path.exists():
+        raise _fail(f"no corpus at {path}")
+    window = None
+    if years:
+        first, _, last = years.partition("-")
+        window = (int(first), int(last or first))
+    with Corpus(path) as c:
+        table, excluded = st_records(c, rubric_source=rubrics, share=share)
+    if table.empty:
+        raise _fail(f"no record has both a placed region and a {rubrics} rubric "
+                    "(run 'bibmine regions assign' and 'bibmine rubrics classify' first)")
+    result = count_st(table, counting=counting, years=window, sources=sources.split(","), country="RU")
+    write_table(result.values, out)
+    typer.echo(f"wrote {out}: {table.record_id.nunique()} records counted; {len(excluded)} excluded "
+               f"(no region or no rubric), {len(result.excluded)} left out by the filters")
