@@ -41,11 +41,22 @@ def run_bundled_case(out_dir: str | Path, lang: str = "en", *, concordance: Conc
     "scenarios": {region: {"text", "json", "model"}}, "heatmaps": {level: [paths]},
     "skipped": [reasons], "files": [all paths]}`` (paths as strings; ``model`` is the JSON dict).
     """
+    coefficients, regions = bundled_case()
+    return run_case(coefficients, regions, out_dir, lang, concordance=concordance, threshold=threshold,
+                    heatmaps=heatmaps, name=CASE_NAME)
+
+
+def run_case(coefficients: pd.DataFrame, regions: pd.DataFrame, out_dir: str | Path, lang: str = "en", *,
+             concordance: Concordance | None = None, threshold: float = 1.0, heatmaps: bool = True,
+             name: str = "study") -> dict:
+    """Matrices, scenario models and heat maps of any coefficients table; see :func:`run_bundled_case`.
+
+    ``regions`` has a ``region`` column (the matrix columns, in order) and optionally names.
+    """
     check_lang(lang)
     out_dir = Path(out_dir)
     concordance = concordance or read_concordance()
-    coefficients, regions = bundled_case()
-    result: dict = {"case": CASE_NAME, "lang": lang, "out_dir": str(out_dir), "matrices": {},
+    result: dict = {"case": name, "lang": lang, "out_dir": str(out_dir), "matrices": {},
                     "scenarios": {}, "heatmaps": {}, "skipped": [], "files": []}
     for level in MATRIX_LEVELS:
         matrix = managerial_matrix(coefficients, concordance, level, threshold=threshold, lang=lang,

@@ -1,0 +1,214 @@
+"""The stages of a study, each writing its part of the study folder (docs/study-layout.md).
+
+Every stage takes the :class:`~bibmine.study.config.Study` and returns a short note for
+the summary; all of them read the corpus or the files earlier stages wrote, never each
+other's Python objects, so any stage can be rerun alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+from bibmine.corpus.store import Corpus
+from bibmine.study.config import Study
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+
+
+def stage_corpus(study: Study) -> str:
+    """Import the study's files into a fresh study corpus; corpus/stats.json and imports.csv."""
+    from bibmine.corpus.importer import import_files
+    from bibmine.corpus.stats import corpus_stats
+
+    for suffix in ("", "-wal", "-shm"):  # the study corpus is rebuilt from the study's files
+        Path(f"{study.corpus}{suffix}").unlink(missing_ok=True)
+    with Corpus(study.corpus) as corpus:
+        reports = import_files(corpus, study.files)
+        stats = corpus_stats(corpus)
+    folder = study.out / "corpus"
+    _write_json(folder / "stats.json", stats.as_dict())
+    with open(folder / "imports.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file", "format", "encoding", "read", "new", "merged", "duplicate", "rejected", "error"])
+        for r in reports:
+            w.writerow([r.path.name, r.format, r.encoding, r.read, r.new, r.merged, r.duplicate, r.rejected,
+                        r.error or ""])
+    rejected = sum(r.rejected for r in reports)
+    return f"{stats.works} works from {len(reports)} files ({rejected} records quarantined)"
+
+
+def stage_regions(study: Study) -> str:
+    """Place every affiliation; regions/stats.json."""
+    from bibmine.regions.counting import count_records
+    from bibmine.regions.matcher import Matcher
+    from bibmine.regions.store import assign, placed_records, unresolved
+
+    matcher = Matcher(user_file=study.gazetteer)
+    with Corpus(study.corpus) as corpus:
+        statuses = assign(corpus, matcher)
+        mode = "whole" if study.share == "whole" else study.share
+        table = count_records(placed_records(corpus), mode, "subject")
+        top = unresolved(corpus, 20)
+    gaz = matcher.gazetteer
+    by_region = []
+    for unit, value in sorted(table.totals.items(), key=lambda kv: (-kv[1], kv[0])):
+        subject = gaz.subjects.get(unit)
+        by_region.append({"region": unit, "name": getattr(subject, "name_en", None) or unit,
+                          "name_ru": getattr(subject, "name_ru", None),
+                          "macroregion": gaz.macroregion_of(unit) if unit.startswith("RU-") else None,
+                          "records": value, "share": value / table.records if table.records else None})
+    data = {"placements": dict(statuses), "by_region": by_region, "records": table.records,
+            "unplaced_records": len(table.unplaced_records), "unresolved_share": table.share_unplaced_records,
+            "counting": mode, "top_unresolved": [{"text": t, "n": n} for t, n, *_ in top]}
+    _write_json(study.out / "regions" / "stats.json", data)
+    share = table.share_unplaced_records
+    return f"{sum(statuses.values())} affiliations; {'n/a' if share is None else f'{share:.0%}'} of records unplaced"
+
+
+def stage_specialization(study: Study) -> str:
+    """Coefficients (files, bundled case, S&T from the corpus), matrices, scenarios, heat maps."""
+    from bibmine.specialization.case import bundled_case, run_case
+    from bibmine.specialization.coefficients import location_quotients
+    from bibmine.specialization.concordance import read_concordance
+    from bibmine.specialization.corpus_counts import st_records
+    from bibmine.specialization.counting import count_st
+    from bibmine.specialization.inputs import read_coefficients, read_values, write_table
+
+    folder = study.out / "specialization"
+    tables: list[pd.DataFrame] = []
+    regions_table = None
+    notes = []
+    for source in study.coefficients:
+        if source.startswith("bundled:"):
+            coefficients, regions_table = bundled_case()
+        else:
+            coefficients, problems = read_coefficients(Path(source))
+            notes += [f"{source}: {p}" for p in problems]
+        tables.append(coefficients)
+    if study.values:
+        values, problems = read_values(study.values)
+        notes += [str(p) for p in problems]
+        tables.append(location_quotients(values))
+    with Corpus(study.corpus) as corpus:
+        table, excluded = st_records(corpus, share="affiliation" if study.share == "whole" else study.share)
+    if table.empty:
+        notes.append("no record has both a placed region and a rubric: no S&T counts from the corpus")
+    else:
+        counted = count_st(table, counting=study.counting, years=study.years, sources=study.st_sources,
+                           country="RU")
+        write_table(counted.values, folder / "st_counts.csv")
+        if study.st == "corpus":  # else the S&T ratios of the coefficient files stand
+            st = location_quotients(counted.values, "country", threshold=study.threshold)
+            tables = [t[t.level != "st"] for t in tables] + [st]
+    if not tables:
+        return "no coefficients: set [specialization] coefficients or values"
+    coefficients = pd.concat(tables, ignore_index=True)
+    write_table(coefficients, folder / "coefficients.csv")
+    if regions_table is None:
+        regions = study.regions or sorted(r for r in coefficients.region.unique() if str(r).startswith("RU-"))
+        regions_table = pd.DataFrame({"region": regions})
+    elif study.regions:
+        regions_table = regions_table[regions_table.region.isin(study.regions)]
+    concordance = read_concordance(study.concordance) if study.concordance else read_concordance()
+    for lang in sorted({study.lang, "en", "ru"}):
+        run_case(coefficients, regions_table, folder, lang, concordance=concordance, threshold=study.threshold,
+                 name=study.name)
+    _write_json(folder / "notes.json", notes)
+    competences = Counter(coefficients[(coefficients.level == "st") & (coefficients.value > study.threshold)].region)
+    return f"{len(regions_table)} regions; S&T competences per region: {dict(competences)}"
+
+
+def stage_maps(study: Study) -> str:
+    """VOSviewer map, network and JSON files per network kind."""
+    from bibmine.maps.build import MapOptions, analyze, build_network, default_layout
+    from bibmine.maps.output import write_all
+
+    made = []
+    options = MapOptions(counting=study.map_counting, min_occurrences=study.min_occurrences, top_n=study.top,
+                         lang=study.lang)
+    with Corpus(study.corpus) as corpus:
+        for kind in study.networks:
+            graph = build_network(corpus.iter_works(), kind, options)
+            if graph.number_of_nodes() < 3:
+                made.append(f"{kind}: too few items ({graph.number_of_nodes()})")
+                continue
+            analyze(graph, options.normalization, options.cluster, default_layout(kind))
+            write_all(graph, study.out / "maps" / kind)
+            made.append(f"{kind}: {graph.number_of_nodes()} items")
+    return "; ".join(made)
+
+
+def stage_rubrics(study: Study) -> str:
+    """Manual labels in, automatic rubrics out (never over manual ones), distribution, agreement."""
+    from bibmine.report.compare import compare, write_outputs
+    from bibmine.rubrics.assignments import corpus_assignments, merge_annotators, read_assignments, resolve_ids
+    from bibmine.rubrics.vocabulary import load_vocabulary, normalize_code
+
+    notes = []
+    with Corpus(study.corpus) as corpus:
+        for path in study.manual_labels:
+            rows, rejects = read_assignments(path)
+            uids = resolve_ids(corpus, sorted({r.record_id for r in rows}))
+            batch = corpus.start_batch("labels", str(path), format="assignments")
+            with corpus.transaction():
+                for where, reason in rejects:
+                    corpus.quarantine(batch, str(path), where, reason, None)
+                for r in rows:
+                    if r.record_id in uids:
+                        corpus.add_rubric(uids[r.record_id], "grnti", r.rubric, "manual", r.annotator, r.score, batch)
+                    else:
+                        corpus.quarantine(batch, str(path), r.location, f"record {r.record_id!r} not in the corpus",
+                                          None)
+                corpus.finish_batch(batch)
+            notes.append(f"{path.name}: {len(rows) - batch.n_rejected} manual labels")
+        if study.model:
+            from bibmine.rubrics.predict import classify_corpus
+
+            card = classify_corpus(corpus, study.model)
+            _write_json(study.out / "rubrics" / "model.json", card)
+            notes.append(f"classified with {card.get('name', study.model)}")
+        manual = corpus_assignments(corpus, "manual")
+        automatic = corpus_assignments(corpus, "automatic")
+    vocab = load_vocabulary()
+    counts: dict[str, Counter] = {"manual": Counter(), "automatic": Counter()}
+    for side, by_who in (("manual", manual), ("automatic", automatic)):
+        for codes in merge_annotators(by_who).values():
+            counts[side].update({normalize_code(c, 1) for c in codes})
+    folder = study.out / "rubrics"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "distribution.csv", "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["rubric", "name", "manual", "automatic"])
+        for code in sorted(set(counts["manual"]) | set(counts["automatic"])):
+            w.writerow([code, vocab.name(code, study.lang), counts["manual"][code], counts["automatic"][code]])
+    if manual and automatic:
+        auto = merge_annotators(automatic)
+        manual_merged = merge_annotators(manual)
+        if any(r in auto for r in manual_merged):
+            result = compare(manual, auto, bootstrap=500)
+            write_outputs(result, study.out / "compare", manual=manual_merged, automatic=auto)
+            notes.append(f"agreement on {result.agreement.n} records: accuracy {result.agreement.accuracy:.2f}")
+    return "; ".join(notes) or "no manual labels and no model"
+
+
+def stage_report(study: Study) -> str:
+    """report.html and workbook.xlsx in the study language (and the other language's copies)."""
+    import shutil
+
+    from bibmine.report.build import build_report
+
+    written = {}
+    for lang in ("en", "ru"):
+        written[lang] = build_report(study.out, lang)
+    for name in ("report", "workbook"):
+        ext = "html" if name == "report" else "xlsx"
+        shutil.copyfile(study.out / f"{name}.{study.lang}.{ext}", study.out / f"{name}.{ext}")
+    return f"report: {study.out / 'report.html'}"

@@ -1,0 +1,42 @@
+"""Study files: the shipped example parses; mistakes name the key."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import pytest
+
+from bibmine.study.config import ConfigError, load_study
+
+
+def test_example_parses_apart_from_its_missing_files(tmp_path):
+    text = (resources.files("bibmine.study") / "example.toml").read_text("utf-8")
+    path = tmp_path / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[sources\] files: 'exports/\*.txt' matches no file"):
+        load_study(path)
+    (tmp_path / "exports" / "elibrary").mkdir(parents=True)
+    for name in ("exports/a.txt", "exports/scopus1.csv", "exports/elibrary/x.ris"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "labels").mkdir()
+    (tmp_path / "labels" / "l.csv").write_text("record_id,rubric\n", encoding="utf-8")
+    study = load_study(path)
+    assert study.lang == "ru" and study.counting == "fractional" and study.years == (2019, 2023)
+    assert study.regions[3] == "RU-LIP" and study.out == tmp_path / "lipetsk-study"
+    assert [p.name for p in study.files] == ["a.txt", "scopus1.csv", "x.ris"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[study]\nname = "x"\nlangauge = "ru"\n', r"unknown key\(s\) langauge in \[study\]"),
+    ('[study]\nname = "x"\n[specialisation]\n', r"unknown section \[specialisation\]"),
+    ('[study]\nname = "x"\nlang = "de"\n', r"\[study\] lang = 'de': expected one of en, ru"),
+    ('[study]\nname = "x"\n[specialization]\nyears = [2019]\n', r"expected \[first, last\]"),
+    ('[study]\nlang = "en"\n', r"\[study\] name is required"),
+    ('[study]\nname = "x"\n[specialization]\nst = "coefficients"\n', r"needs \[specialization\] coefficients"),
+    ('[study\nname = "x"\n', r"not valid TOML"),
+])
+def test_mistakes_name_the_key(tmp_path, text, message):
+    path = tmp_path / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_study(path)
