@@ -1,1 +1,13 @@
-"""maps stage of bibmine."""
+"""maps stage of bibmine: VOSviewer maps from the corpus, and VOSviewer files from any networkx graph.
+
+    from bibmine.maps import write_vosviewer
+    write_vosviewer(my_graph, "out/map.txt")     # map.txt + network.txt
+    write_vosviewer(my_graph, "out/map.json")    # VOSviewer JSON
+"""
+
+from bibmine.maps.build import MapOptions, analyze, build_map, build_network, map_from_corpus
+from bibmine.maps.validate import validate_files, validate_path
+from bibmine.maps.vosviewer import read_vosviewer, write_vosviewer
+
+__all__ = ["MapOptions", "analyze", "build_map", "build_network", "map_from_corpus", "read_vosviewer",
+           "validate_files", "validate_path", "write_vosviewer"]

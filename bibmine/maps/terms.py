@@ -1,0 +1,237 @@
+"""Terms from titles and abstracts: noun phrases in English and Russian, unified as VOSviewer does.
+
+VOSviewer's term identification (Manual 1.6.18, 3.5.4): copyright statements removed, noun
+phrases = the longest runs of adjectives and nouns ending in a noun (no prepositions, no
+very general adjectives), unified by dropping most non-alphanumeric characters and accents,
+lower case, and the last word made singular.  Here:
+
+- tokens come from spaCy *blank* pipelines (``spacy.blank("en")`` / ``"ru"``: tokenizer,
+  stop words, ``like_num``; no model is downloaded);
+- Russian words are tagged by pymorphy3: a phrase is a run of NOUN/ADJF/PRTF ending in a
+  NOUN; the first noun (the head) becomes nominative singular, the adjectives before it
+  agree with it, the words after it (genitive dependents) stay as written:
+  "инновационные кластеры региона" -> "инновационный кластер региона";
+- English has no tagger in a blank pipeline, so rules stand in for it: stop words, numbers,
+  punctuation, ``-ly`` adverbs, ``-ed`` participles and listed verbs end a phrase; trailing
+  words with adjective endings are trimmed, a lone word after an adverb is taken for a
+  predicate adjective ("is highly accurate") and dropped; the last word is made singular with suffix rules
+  and the exceptions in ``data/en_plurals.csv``;
+- known limit of the English rules: a verb that is not listed and has no ``-ed`` ending
+  joins the phrase before it ("spillovers matter"); the relevance filter and the minimum
+  number of occurrences usually drop such phrases;
+- phrases longer than ``max_words`` keep their last ``max_words`` words (English) or first
+  (Russian, where the head comes first).
+
+>>> ex = TermExtractor()
+>>> ex.phrases("The artificial neural networks are highly accurate.", "en")
+[('artificial neural network', 'artificial neural network')]
+>>> singular("studies"), singular("analyses"), singular("process"), singular("economics")
+('study', 'analysis', 'process', 'economics')
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+
+from bibmine.corpus.model import Record, fold, guess_lang
+
+_COPYRIGHT = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b).*$", re.IGNORECASE | re.DOTALL)
+_NON_ALNUM = re.compile(r"[^\w\s-]+", re.UNICODE)
+_EN_ADJ_END = ("ous", "ful", "less", "ical")
+_RU_PHRASE_POS = {"NOUN", "ADJF", "PRTF"}
+
+
+def _data(name: str):
+    return resources.files("bibmine.maps") / "data" / name
+
+
+@lru_cache(maxsize=1)
+def _general_words() -> dict[tuple[str, str], frozenset[str]]:
+    out: dict[tuple[str, str], set[str]] = {}
+    with _data("general_words.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault((row["lang"], row["kind"]), set()).add(row["word"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def general_words(lang: str, kind: str) -> frozenset[str]:
+    return _general_words().get((lang, kind), frozenset())
+
+
+@lru_cache(maxsize=1)
+def _plurals() -> dict[str, str]:
+    with _data("en_plurals.csv").open(encoding="utf-8") as fh:
+        return {row["plural"]: row["singular"] for row in csv.DictReader(fh)}
+
+
+def singular(word: str) -> str:
+    """English singular of a (lower-case) noun by suffix rules, with listed exceptions."""
+    exceptions = _plurals()
+    if word in exceptions:
+        return exceptions[word]
+    if len(word) <= 3 or not word.endswith("s"):
+        return word
+    if word.endswith(("ss", "us", "is", "ics", "ous")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes", "zes")):
+        return word[:-2]
+    return word[:-1]
+
+
+@lru_cache(maxsize=4)
+def _nlp(lang: str):
+    import spacy
+
+    return spacy.blank(lang)
+
+
+@lru_cache(maxsize=1)
+def _morph():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+def _tokens(doc) -> list[tuple[str, bool]]:
+    """(lower-case text, can be in a phrase) per word; hyphenated words ("co-authorship",
+    "научно-технический") are joined back into one word."""
+    out: list[tuple[str, bool]] = []
+    tokens = list(doc)
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        text = t.lower_
+        ok = t.is_alpha and not t.is_stop
+        while (k + 2 < len(tokens) and tokens[k + 1].text == "-" and not t.whitespace_ and not
+               tokens[k + 1].whitespace_ and tokens[k + 2].is_alpha and (t.is_alpha or "-" in text)):
+            k += 2
+            t = tokens[k]
+            text = f"{text}-{t.lower_}"
+            ok = True
+        out.append((text, ok and not t.like_num))
+        k += 1
+    return out
+
+
+class TermExtractor:
+    """Noun phrases of titles and abstracts; see the module docstring for the rules."""
+
+    def __init__(self, max_words: int = 5, ignore_copyright: bool = True, ignore_structured_labels: bool = True):
+        self.max_words = max_words
+        self.ignore_copyright = ignore_copyright
+        self.ignore_structured_labels = ignore_structured_labels
+        self._ru_cache: dict[str, tuple[str, object] | None] = {}
+
+    # ------------------------------------------------------------ public
+    def record_terms(self, record: Record) -> list[tuple[str, str]]:
+        """Every term occurrence (key, label) in the record's titles and abstracts, repeats kept."""
+        out: list[tuple[str, str]] = []
+        for text in [*record.titles, *record.abstracts]:
+            lang = text.lang or guess_lang(text.text)
+            out += self.phrases(text.text, lang)
+        return out
+
+    def phrases(self, text: str, lang: str | None) -> list[tuple[str, str]]:
+        if not text or lang not in ("en", "ru"):
+            return []
+        if self.ignore_copyright:
+            text = _COPYRIGHT.sub("", text)
+        doc = _nlp(lang)(text)
+        if lang == "ru":
+            return self._phrases_ru(doc)
+        return self._phrases_en(doc)
+
+    # ------------------------------------------------------------ English
+    def _en_word_ok(self, w: str, ok: bool) -> bool:
+        if not ok:
+            return False
+        if w in general_words("en", "general_adjective") or w in general_words("en", "verb"):
+            return False
+        if len(w) > 4 and w.endswith("ly"):
+            return False
+        return not (len(w) > 5 and w.endswith("ed"))
+
+    def _phrases_en(self, doc) -> list[tuple[str, str]]:
+        out = []
+        run: list[str] = []
+        after_adverb = previous_adverb = False  # "is highly accurate": a lone word after an adverb
+        for word, ok in [*_tokens(doc), ("", False)]:
+            if self._en_word_ok(word, ok):
+                if not run:
+                    after_adverb = previous_adverb
+                run.append(fold(word))
+                previous_adverb = False
+                continue
+            previous_adverb = len(word) > 4 and word.endswith("ly")
+            while run and run[-1].endswith(_EN_ADJ_END):
+                run.pop()
+            if len(run) == 1 and after_adverb:
+                run = []
+            if run:
+                words = run[-self.max_words:]
+                words[-1] = singular(words[-1])
+                phrase = _NON_ALNUM.sub("", " ".join(words)).strip()
+                if phrase and not (self.ignore_structured_labels and len(words) == 1 and
+                                   phrase in general_words("en", "structured_label")):
+                    out.append((phrase, phrase))
+            run = []
+        return out
+
+    # ------------------------------------------------------------ Russian
+    def _ru_parse(self, word: str):
+        """(POS, parse) of a Russian word form, or None when it cannot be in a phrase."""
+        if word in self._ru_cache:
+            return self._ru_cache[word]
+        result = None
+        p = _morph().parse(word)[0]  # pymorphy3's most probable reading
+        if p.tag.POS in _RU_PHRASE_POS and p.normal_form.replace("ё", "е") not in general_words("ru",
+                                                                                                 "general_adjective"):
+            result = (p.tag.POS, p)
+        self._ru_cache[word] = result
+        return result
+
+    def _phrases_ru(self, doc) -> list[tuple[str, str]]:
+        out = []
+        run: list[tuple[str, object, str]] = []
+        for word, ok in [*_tokens(doc), ("", False)]:
+            if ok and any("\u0400" <= c <= "\u04ff" for c in word):
+                parsed = self._ru_parse(word)
+                if parsed is not None:
+                    run.append((parsed[0], parsed[1], word))
+                    continue
+            while run and run[-1][0] != "NOUN":
+                run.pop()
+            if run:
+                phrase = self._unify_ru(run[: self.max_words] if run[0][0] == "NOUN" else run)
+                if phrase:
+                    out.append((phrase, phrase))
+            run = []
+        return out
+
+    def _unify_ru(self, run: list[tuple[str, object, str]]) -> str | None:
+        head = next(k for k, (pos, _, _) in enumerate(run) if pos == "NOUN")
+        run = run[max(0, head - self.max_words + 1): head + self.max_words]
+        head = next(k for k, (pos, _, _) in enumerate(run) if pos == "NOUN")
+        noun = run[head][1]
+        lemma = noun.normal_form
+        nominative = noun.inflect({"nomn", "sing"}) or noun.inflect({"nomn"})
+        if nominative is not None:
+            lemma = nominative.word
+        number = "plur" if nominative is not None and "plur" in nominative.tag else "sing"
+        gender = noun.tag.gender
+        words = []
+        for _, parse, _ in run[:head]:
+            grammemes = {"nomn", number} | ({gender} if gender and number == "sing" else set())
+            agreed = parse.inflect(grammemes)
+            words.append(agreed.word if agreed is not None else parse.normal_form)
+        words.append(lemma)
+        words += [surface for _, _, surface in run[head + 1:]]
+        phrase = " ".join(w.replace("ё", "е") for w in words)
+        if self.ignore_structured_labels and len(words) == 1 and phrase in general_words("ru", "structured_label"):
+            return None
+        return phrase
