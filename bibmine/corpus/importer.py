@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,9 +57,25 @@ def import_files(
     ``processes``: 1 = read in this process, 2 = a reader process, None = by file size.
     """
     ingestor = Ingestor(corpus, config, fuzzy=fuzzy)
-    with corpus.bulk_writes():
+    with corpus.bulk_writes(), gc_paused():
         return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record, processes=processes)
                 for p in paths]
+
+
+@contextmanager
+def gc_paused():
+    """Keep the cyclic garbage collector off the objects that exist before a bulk import.
+
+    Import allocates millions of short-lived objects, and each full collection would
+    rescan every long-lived object of the loaded libraries too (measured: a quarter of
+    the import time).  ``gc.freeze`` sets those aside; new objects are still collected.
+    """
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str | None = None,

@@ -185,19 +185,35 @@ class Ingestor:
                 items[n].id_hit = (scheme, work_id)
 
     def _lookup_candidates(self, items: list[Prepared]) -> None:
-        probe = [(key, n) for n, it in enumerate(items) for key in it.lookup]
-        if not probe:
+        wanted: dict[str, list[int]] = defaultdict(list)
+        for n, it in enumerate(items):
+            for key in it.lookup:
+                wanted[key].append(n)
+        if not wanted:
             return
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_keys(key TEXT, n INTEGER)")
-        self.db.execute("DELETE FROM probe_keys")
-        self.db.executemany("INSERT INTO probe_keys VALUES (?,?)", probe)
-        rows = self.db.execute(
-            "SELECT DISTINCT p.n, w.id, w.year, w.title_keys, w.first_author FROM probe_keys p "
-            "JOIN blocks b ON b.key=p.key JOIN works w ON w.id=b.work_id").fetchall()
-        for n, wid, year, tk, fa in rows:
-            cands = items[n].candidates
-            if len(cands) < self.config.max_candidates:
-                cands.append(Candidate(wid, year, (tk or "").split("\n"), fa))
+        # Blocks first (one indexed IN list), then the few works they name: most keys find nothing.
+        hits: dict[int, list[str]] = defaultdict(list)
+        keys = list(wanted)
+        for part in _chunks(keys, 30000):
+            for key, wid in self.db.execute(
+                    "SELECT key, work_id FROM blocks WHERE key IN (" + ",".join("?" * len(part)) + ")", part):
+                hits[wid].append(key)
+        if not hits:
+            return
+        found: dict[int, Candidate] = {}
+        ids = list(hits)
+        for part in _chunks(ids, 30000):
+            for wid, year, tk, fa in self.db.execute(
+                    "SELECT id, year, title_keys, first_author FROM works WHERE id IN ("
+                    + ",".join("?" * len(part)) + ")", part):
+                found[wid] = Candidate(wid, year, (tk or "").split("\n"), fa)
+        for wid, matched in hits.items():
+            cand = found.get(wid)
+            if cand is None:
+                continue
+            for n in {n for key in matched for n in wanted[key]}:
+                if len(items[n].candidates) < self.config.max_candidates:
+                    items[n].candidates.append(cand)
 
     # ------------------------------------------------------------ matching
     def _match_item(self, it: Prepared, local_ids: dict, local_blocks: dict

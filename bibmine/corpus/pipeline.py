@@ -10,6 +10,7 @@ yield the same chunks, so results do not depend on which one ran.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import traceback
@@ -73,6 +74,7 @@ def _chunks(path: Path, reader: str, encoding: str, default_format: str, toleran
 
 
 def _produce(args: tuple, queue) -> None:  # runs in the reader process
+    gc.freeze()  # see bibmine.corpus.importer.gc_paused
     encoder = msgspec.msgpack.Encoder()
     try:
         for chunk in _chunks(*args):
