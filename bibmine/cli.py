@@ -224,27 +224,54 @@ def quarantine(corpus: CorpusOpt, limit: Annotated[int, typer.Option(help="Rows 
     console.print(table)
 
 
+@app.command("run")
+def run_cmd(
+    study: Annotated[Path, typer.Argument(help="Study file (TOML).", exists=True, dir_okay=False)],
+    force: Annotated[bool, typer.Option("--force", help="Rerun every stage, changed or not.")] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or ru.")] = None,
+) -> None:
+    """Run a whole study: sources -> corpus -> regions -> rubrics -> specialization -> maps -> report."""
+    from bibmine.study.config import ConfigError, load_study
+    from bibmine.study.runner import run_study
+
+    try:
+        config = load_study(study)
+    except ConfigError as exc:
+        err.print(f"error: {exc}", highlight=False)
+        raise typer.Exit(2) from None
+    if lang:
+        config.lang = lang
+    run_study(config, console, force=force)
+    console.print(f"report: {config.out / 'report.html'}", highlight=False)
+
+
 @app.command()
 def demo(
-    corpus: Annotated[Path, typer.Option("--corpus", help="Demo corpus file (recreated).")] = Path(
-        "corpus/demo.sqlite"),
-    out: Annotated[Path, typer.Option("--out", help="Folder for the demo's outputs.")] = Path("bibmine-demo"),
+    out: Annotated[Path, typer.Option("--out", help="Folder for the demo study.")] = Path("bibmine-demo"),
+    lang: Annotated[str, typer.Option("--lang", help="Report language: en or ru.")] = "en",
+    force: Annotated[bool, typer.Option("--force", help="Rerun every stage.")] = False,
 ) -> None:
-    """Run bibmine on the bundled demo data (invented records + the Central Black Earth case)."""
-    from bibmine.demo import run_demo
+    """Run the bundled demo study (invented CBE records + the published Central Black Earth case)."""
+    from bibmine.demo import demo_study
+    from bibmine.study.runner import run_study
 
-    code = run_demo(corpus, out, console)
-    if code:
-        raise typer.Exit(code)
+    config = demo_study(out)
+    config.lang = lang
+    run_study(config, console, force=force)
+    console.print(f"[bold]Demo report:[/bold] {(config.out / 'report.html').resolve()}", highlight=False)
 
 
 def _register_stages() -> None:
+    from bibmine.maps.cli import app as map_app
     from bibmine.regions.cli import app as regions_app
+    from bibmine.report.cli import app as report_app
     from bibmine.sources.crawl.cli import app as crawl_app
     from bibmine.specialization.cli import app as specialization_app
 
     app.add_typer(crawl_app, name="crawl")
+    app.add_typer(map_app, name="map")
     app.add_typer(regions_app, name="regions")
+    app.add_typer(report_app, name="report")
     app.add_typer(specialization_app, name="specialization")
 
     from bibmine.report.compare_cli import compare_cmd, import_labels_cmd

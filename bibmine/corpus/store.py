@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from bibmine.corpus.model import Record, from_json
+from bibmine.corpus.model import Record, RubricAssignment, from_json
 
 DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
 ENV_VAR = "BIBMINE_CORPUS"
@@ -192,12 +192,15 @@ class Corpus:
         ).fetchone()
         return from_json(row[0]) if row else None
 
-    def iter_works(self, *, where: str = "", params: tuple = (), chunk: int = 2000) -> Iterator[Record]:
+    def iter_works(self, *, where: str = "", params: tuple = (), chunk: int = 2000, enrich: bool = True
+                   ) -> Iterator[Record]:
         """Every work as a merged Record, streamed in id order.
 
         ``where`` is an SQL condition on the ``work_data`` view (id, uid, kind, year, title,
         doi, n_sources) written by the caller (never built from record text), e.g.
-        ``"year BETWEEN ? AND ?"``.
+        ``"year BETWEEN ? AND ?"``.  With ``enrich`` (the default) each record also carries
+        what later stages stored: its affiliations' placements (organization, city, region,
+        country) and its rubric assignments (manual and automatic).
         """
         sql = "SELECT id, data FROM work_data WHERE id > ?" + (f" AND ({where})" if where else "")
         last = 0
@@ -205,9 +208,32 @@ class Corpus:
             rows = self.db.execute(sql + " ORDER BY id LIMIT ?", (last, *params, chunk)).fetchall()
             if not rows:
                 return
-            for _, data in rows:
-                yield from_json(data)
+            records = [(wid, from_json(data)) for wid, data in rows]
+            if enrich:
+                self._enrich(records)
+            for _, record in records:
+                yield record
             last = rows[-1][0]
+
+    def _enrich(self, records: list[tuple[int, Record]]) -> None:
+        by_id = dict(records)
+        marks = ",".join("?" * len(by_id))
+        ids = tuple(by_id)
+        for wid, idx, org, city, region, country in self.db.execute(
+                "SELECT work_id, aff_index, organization, city, region, country FROM region_placements "
+                f"WHERE work_id IN ({marks})", ids):
+            affs = by_id[wid].affiliations
+            if 0 <= idx < len(affs):
+                a = affs[idx]
+                a.organization, a.city, a.region, a.country = (org or a.organization, city or a.city,
+                                                               region or a.region, country or a.country)
+        for wid, scheme, code, source, annotator, score in self.db.execute(
+                "SELECT work_id, scheme, code, source, annotator, score FROM rubric_assignments "
+                f"WHERE work_id IN ({marks}) ORDER BY id", ids):
+            rec = by_id[wid]
+            if not any((r.scheme, r.code, r.source, r.annotator or "") == (scheme, code, source, annotator)
+                       for r in rec.rubrics):
+                rec.rubrics.append(RubricAssignment(scheme, code, source, annotator or None, score))
 
     def sources_of(self, uid: str) -> list[sqlite3.Row]:
         """Source records of a work with their batch: what each source said, and when."""

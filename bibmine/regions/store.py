@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from bibmine.corpus.model import Affiliation, Record
+from bibmine.corpus.model import Record
 from bibmine.corpus.store import Corpus, now
 
 
@@ -59,20 +59,7 @@ def placements(corpus: Corpus, uid: str) -> list[dict]:
 
 def placed_records(corpus: Corpus) -> Iterator[Record]:
     """Works with ``Affiliation.region/country/city/organization`` filled from the stored placements."""
-    for record in corpus.iter_works():
-        work_id = corpus.work_id(record.id)
-        rows = corpus.db.execute(
-            "SELECT aff_index, country, region, city, organization FROM region_placements WHERE work_id=?",
-            (work_id,),
-        ).fetchall()
-        by_index = {r[0]: r for r in rows}
-        record.affiliations = [
-            Affiliation(a.raw, *(by_index[i][4], by_index[i][3], by_index[i][2], by_index[i][1]))
-            if i in by_index else a
-            for i, a in enumerate(record.affiliations)
-        ]
-        yield record
-
+    return corpus.iter_works(enrich=True)
 
 def unresolved(corpus: Corpus, limit: int = 50) -> list[tuple[str, int, str]]:
     """Affiliation strings with no subject and no foreign country, grouped and counted."""

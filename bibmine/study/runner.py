@@ -81,6 +81,8 @@ def run_study(study: Study, console: Console, *, force: bool = False) -> list[St
     runs: list[StageRun] = []
     upstream = ""
     for name, func, sections, inputs in STAGES:
+        if name == "report":  # the report shows the run: parameters, inputs, timings so far
+            _manifest(study, runs, hashes)
         key = _key(study, sections, inputs(study), upstream, hashes)
         if not force and state.get(name) == key:
             runs.append(StageRun(name, False, 0.0, key, "unchanged: skipped"))

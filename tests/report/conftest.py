@@ -1,0 +1,140 @@
+"""A small study folder written file by file after docs/study-layout.md. INVENTED data, except:
+
+- specialization/: the bundled Central Black Earth case, run by the real specialization stage
+  (``run_bundled_case``), with two cells of coefficients.csv changed by hand (see below);
+- compare/: the real ``bibmine compare`` outputs of the ten-record set of tests/compare;
+- maps/keywords/map.json: a copy (in tmp only) of a real VOSviewer JSON sample from
+  ../shared/data/samples/vosviewer_json/, with one label made hostile.
+
+Hostile texts (HTML in a study name, an affiliation, a map label) check the escaping; a fake API
+key in the parameters checks that secrets stay out of the outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "vosviewer_json"
+MAP_SAMPLE = SAMPLES / "QSS_SM_2020-2021_co-authorship_network.json"
+HOSTILE_STUDY = "<script>alert(1)</script> Central Black Earth"
+HOSTILE_AFFILIATION = '<img src=x onerror="alert(2)"> Unknown Institute'
+HOSTILE_LABEL = "</script><script>alert(3)</script>"
+FORMULA = "=HYPERLINK(\"http://example.invalid\",\"click\") Institute"
+SECRET = "SECRET-API-KEY-123"
+
+MANUAL = dict(zip([f"r{i}" for i in range(1, 11)], [["06"], ["06"], ["06"], ["34"], ["34"], ["34"], ["50"], ["50"],
+                                                     ["06"], ["34"]], strict=True))
+AUTO = dict(zip([f"r{i}" for i in range(1, 11)], [["06"], ["06"], ["34"], ["34"], ["34"], ["50"], ["50"], ["06"],
+                                                   ["06"], ["34"]], strict=True))
+
+
+def _json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+def _text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def write_specialization(folder: Path) -> None:
+    """Real specialization outputs in en and ru, and coefficients.csv with two hand-made cells:
+    national / B / RU-TAM undefined ("no output recorded"), and S&T / 00 / RU-KRS (1.64 in the
+    case) carrying counts 3 of 400 and an interval 0.55-3.90, not solid."""
+    from bibmine.specialization.case import bundled_case, run_bundled_case
+    from bibmine.specialization.inputs import write_table
+
+    for lang in ("en", "ru"):
+        run_bundled_case(folder / "specialization", lang)
+    table, _ = bundled_case()
+    table = table.copy()
+    for column in ("count", "region_total", "ci_low", "ci_high", "solid", "reason"):
+        table[column] = None
+    undefined = (table.level == "national") & (table.category == "B") & (table.region == "RU-TAM")
+    table.loc[undefined, ["value", "reason"]] = [float("nan"), "no output recorded"]
+    weak = (table.level == "st") & (table.category == "00") & (table.region == "RU-KRS")
+    table.loc[weak, ["count", "region_total", "ci_low", "ci_high", "solid"]] = [3, 400, 0.55, 3.9, False]
+    write_table(table, folder / "specialization" / "coefficients.csv")
+
+
+def write_compare(folder: Path) -> None:
+    from bibmine.report.compare import compare, write_outputs
+
+    result = compare({"a": MANUAL}, AUTO, bootstrap=100)
+    write_outputs(result, folder / "compare", manual=MANUAL, automatic=AUTO)
+
+
+def write_study(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    _json(folder / "manifest.json", {
+        "study": HOSTILE_STUDY, "written": "2024-05-01T10:00:00Z", "bibmine": "0.1.0",
+        "config": {"path": "/home/analyst/cbe/study.toml", "sha256": "ab" * 32},
+        "inputs": [{"path": "/home/analyst/cbe/exports/cbe_wos.txt", "sha256": "cd" * 32, "bytes": 2048}],
+        "parameters": {"study": {"name": HOSTILE_STUDY, "lang": "en"},
+                       "sources": {"files": ["cbe_*"], "openalex_api_key": SECRET},
+                       "regions": {"regions": ["RU-BEL", "RU-VOR", "RU-KRS", "RU-LIP", "RU-TAM"],
+                                   "share": "affiliation"},
+                       "rubrics": {"model": "default"},
+                       "specialization": {"counting": "whole", "threshold": 1.0, "st": "coefficients",
+                                          "cross_cutting": ["50", "20", "28"]},
+                       "maps": {"counting": "full", "min_occurrences": 1}},
+        "packages": {"python": "3.11.7", "bibmine": "0.1.0"},
+        "stages": [{"name": "corpus", "ran": True, "seconds": 1.25, "key": "k1", "result": "10 works"},
+                   {"name": "regions", "ran": False, "seconds": 0.0, "key": "k2", "result": "unchanged: skipped"}]})
+    _json(folder / "corpus" / "stats.json", {
+        "works": 10, "source_records": 12, "quarantined": 1, "by_kind": {"article": 8, "patent": 2},
+        "by_year": {"2020": 4, "2021": 6}, "by_language": {"ru": 6, "en": 4},
+        "by_source": {"wos_plaintext": 5, "scopus_csv": 7},
+        "completeness": {"wos_plaintext": {"title": 1.0, "abstract": 0.8, "affiliations": 0.6},
+                         "scopus_csv": {"title": 1.0, "abstract": 0.5, "affiliations": 1.0}}})
+    _text(folder / "corpus" / "imports.csv",
+          "file,format,encoding,read,new,merged,duplicate,rejected,error\n"
+          "cbe_wos.txt,wos_plaintext,utf-8,5,5,0,0,0,\n"
+          "cbe_scopus.csv,scopus_csv,utf-8,7,5,2,0,1,\n")
+    _json(folder / "regions" / "stats.json", {
+        "placements": {"placed": 14, "country": 3, "unresolved": 2, "ambiguous": 1},
+        "by_region": [{"region": "RU-VOR", "name": "Voronezh region", "name_ru": "Воронежская область",
+                       "macroregion": "Central Black Earth", "records": 4, "share": 0.5},
+                      {"region": "RU-LIP", "name": "Lipetsk region", "name_ru": "Липецкая область",
+                       "macroregion": "Central Black Earth", "records": 2, "share": 0.25}],
+        "records": 8, "unplaced_records": 2, "unresolved_share": 0.25, "counting": "affiliation",
+        "top_unresolved": [{"text": HOSTILE_AFFILIATION, "n": 2}, {"text": FORMULA, "n": 1}]})
+    _text(folder / "rubrics" / "distribution.csv",
+          "rubric,name,manual,automatic\n06,Economics,4,4\n34,Biology,4,4\n50,Automation,2,2\n")
+    _json(folder / "rubrics" / "model.json", {"name": "tfidf-demo", "metrics": {"accuracy": 0.7}})
+    write_compare(folder)
+    write_specialization(folder)
+    doc = json.loads(MAP_SAMPLE.read_bytes().decode("utf-8-sig"))
+    doc["network"]["items"][0]["label"] = HOSTILE_LABEL
+    _json(folder / "maps" / "keywords" / "map.json", doc)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def study(tmp_path_factory) -> Path:
+    if not MAP_SAMPLE.is_file():
+        pytest.skip(f"the VOSviewer sample {MAP_SAMPLE} is not here (../shared/data/samples)")
+    return write_study(tmp_path_factory.mktemp("study") / "cbe")
+
+
+@pytest.fixture(scope="session")
+def built(study) -> dict:
+    """The report and workbook of the study in both languages: {lang: build_report's result}."""
+    from bibmine.report.build import build_report
+
+    return {lang: build_report(study, lang) for lang in ("en", "ru")}
+
+
+@pytest.fixture()
+def copy_of(tmp_path):
+    def make(folder: Path) -> Path:
+        target = tmp_path / folder.name
+        shutil.copytree(folder, target)
+        return target
+
+    return make
