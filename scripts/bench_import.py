@@ -22,60 +22,21 @@ import tempfile
 import time
 from pathlib import Path
 
-WORDS = [
-    "soil",
-    "carbon",
-    "regional",
-    "innovation",
-    "cluster",
-    "wheat",
-    "breeding",
-    "metallurgy",
-    "composite",
-    "network",
-    "economy",
-    "voronezh",
-    "belgorod",
-    "kursk",
-    "lipetsk",
-    "tambov",
-    "chernozem",
-    "river",
-    "ecology",
-    "machine",
-    "building",
-    "digital",
-    "transformation",
-    "agriculture",
-    "genetics",
-    "polymer",
-    "catalysis",
-    "laser",
-    "optics",
-    "migration",
-    "tourism",
-]
-RU_WORDS = [
-    "почва",
-    "углерод",
-    "региональный",
-    "инновационный",
-    "кластер",
-    "пшеница",
-    "селекция",
-    "металлургия",
-    "композит",
-    "сеть",
-    "экономика",
-    "воронеж",
-    "белгород",
-    "курск",
-    "липецк",
-    "тамбов",
-    "чернозем",
-    "река",
-    "экология",
-]
+
+def _vocabulary(alphabet: str, n: int, seed: int) -> list[str]:
+    """n distinct pseudo-words (2-4 syllables): titles as varied as real ones, so that blocking
+    keys collide about as often as in a real corpus (a tiny word list makes every title a
+    near-duplicate candidate of every other)."""
+    rnd = random.Random(seed)
+    consonants, vowels = alphabet.split("|")
+    words: set[str] = set()
+    while len(words) < n:
+        words.add("".join(rnd.choice(consonants) + rnd.choice(vowels) for _ in range(rnd.randint(2, 4))))
+    return sorted(words)
+
+
+WORDS = _vocabulary("bcdfghklmnprstvz|aeiou", 20000, 1)
+RU_WORDS = _vocabulary("бвгдзклмнпрстфх|аеиоуя", 20000, 2)
 CITIES = ["Voronezh", "Belgorod", "Kursk", "Lipetsk", "Tambov"]
 
 
