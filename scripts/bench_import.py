@@ -132,7 +132,7 @@ def gen_openalex(path: Path, n: int, rnd: random.Random) -> None:
 GENERATORS = {"ris": gen_ris, "wos_plaintext": gen_wos, "openalex_json": gen_openalex}
 
 
-def worker(path: Path, fmt: str, corpus_path: Path) -> dict:
+def worker(path: Path, fmt: str, corpus_path: Path, fuzzy: bool = True) -> dict:
     """Runs in a child process: baseline parse, then the full import."""
     from bibmine.corpus.importer import import_files
     from bibmine.corpus.store import Corpus
@@ -143,7 +143,7 @@ def worker(path: Path, fmt: str, corpus_path: Path) -> dict:
     parse_s = time.perf_counter() - t0
     with Corpus(corpus_path) as corpus:
         t0 = time.perf_counter()
-        [report] = import_files(corpus, [path], format=fmt)
+        [report] = import_files(corpus, [path], format=fmt, fuzzy=fuzzy)
         import_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
@@ -157,9 +157,9 @@ def worker(path: Path, fmt: str, corpus_path: Path) -> dict:
     }
 
 
-def run_child(path: Path, fmt: str, corpus_path: Path) -> dict:
+def run_child(path: Path, fmt: str, corpus_path: Path, fuzzy: bool = True) -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--worker", str(path), fmt, str(corpus_path)],
+        [sys.executable, __file__, "--worker", str(path), fmt, str(corpus_path), "fuzzy" if fuzzy else "exact"],
         check=True,
         capture_output=True,
         text=True,
@@ -169,12 +169,13 @@ def run_child(path: Path, fmt: str, corpus_path: Path) -> dict:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        print(json.dumps(worker(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]))))
+        print(json.dumps(worker(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), sys.argv[5] == "fuzzy")))
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--formats", default=",".join(GENERATORS))
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--no-fuzzy", action="store_true", help="exact identifier dedup only (bibmine import --no-fuzzy)")
     args = ap.parse_args()
     print(
         f"{'format':<15}{'records':>9}{'parse rec/s':>13}{'import rec/s':>14}{'ratio':>7}"
@@ -186,7 +187,7 @@ def main() -> None:
             for n in (args.n, max(args.n // 4, 1)):
                 path = Path(tmp) / f"{fmt}_{n}.dat"
                 GENERATORS[fmt](path, n, random.Random(args.seed))
-                rows.append(run_child(path, fmt, Path(tmp) / f"{fmt}_{n}.sqlite"))
+                rows.append(run_child(path, fmt, Path(tmp) / f"{fmt}_{n}.sqlite", not args.no_fuzzy))
             full, quarter = rows
             print(
                 f"{fmt:<15}{full['records']:>9}{full['parse_rps']:>13,.0f}{full['import_rps']:>14,.0f}"
