@@ -265,6 +265,7 @@ def _register_stages() -> None:
     from bibmine.maps.cli import app as map_app
     from bibmine.regions.cli import app as regions_app
     from bibmine.report.cli import app as report_app
+    from bibmine.rubrics.cli import app as rubrics_app
     from bibmine.sources.crawl.cli import app as crawl_app
     from bibmine.specialization.cli import app as specialization_app
 
@@ -272,6 +273,7 @@ def _register_stages() -> None:
     app.add_typer(map_app, name="map")
     app.add_typer(regions_app, name="regions")
     app.add_typer(report_app, name="report")
+    app.add_typer(rubrics_app, name="rubrics")
     app.add_typer(specialization_app, name="specialization")
 
     from bibmine.report.compare_cli import compare_cmd, import_labels_cmd

@@ -92,10 +92,8 @@ def read_labels(
     """Read a label file (CSV or JSON Lines) into a :class:`LabeledSet`."""
     path = Path(path)
     out = LabeledSet(source=path.name)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        rows = _read_jsonl(path, out)
-    else:
-        rows = _read_csv(path)
+    jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
+    rows = _read_jsonl(path, out) if jsonl else _read_csv(path)
     kw = {"max_chars": max_chars} if max_chars else {}
     unit = "line" if path.suffix.lower() in (".jsonl", ".ndjson") else "row"
     for number, row in rows:

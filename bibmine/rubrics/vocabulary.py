@@ -138,7 +138,8 @@ def normalize_code(value: str | int | None, level: int | None = None) -> str | N
     """A GRNTI code from the spellings label files use, cut to ``level`` when given.
 
     Accepts "06", "6", "06.81.23", "06.81", "06. экономика ...", and RuSciBench's six-digit
-    "650000" (= 65.00.00, also as "60000" = 06.00.00 when a spreadsheet lost the zero). Returns None when the value holds no code.
+    "650000" (= 65.00.00, also as "60000" = 06.00.00 when a spreadsheet lost the zero).
+    Returns None when the value holds no code.
 
     >>> normalize_code("06.81.23", level=1), normalize_code("x") is None, normalize_code("271700")
     ('06', True, '27.17')

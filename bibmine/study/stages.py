@@ -170,13 +170,15 @@ def stage_rubrics(study: Study) -> str:
                 corpus.finish_batch(batch)
             notes.append(f"{path.name}: {len(rows) - batch.n_rejected} manual labels")
         if study.model:
-            from bibmine.rubrics.predict import classify_corpus
+            from bibmine.rubrics.predict import classify_with
 
-            card = classify_corpus(corpus, study.model)
+            card = classify_with(corpus, study.model)
             _write_json(study.out / "rubrics" / "model.json", card)
             notes.append(f"classified with {card.get('name', study.model)}")
         manual = corpus_assignments(corpus, "manual")
         automatic = corpus_assignments(corpus, "automatic")
+        titles = {w.id: w.title or "" for w in corpus.iter_works(enrich=False)}
+        scores = {r["uid"]: r["score"] for r in reversed(corpus.rubrics(source="automatic")) if r["score"] is not None}
     vocab = load_vocabulary()
     counts: dict[str, Counter] = {"manual": Counter(), "automatic": Counter()}
     for side, by_who in (("manual", manual), ("automatic", automatic)):
@@ -194,7 +196,8 @@ def stage_rubrics(study: Study) -> str:
         manual_merged = merge_annotators(manual)
         if any(r in auto for r in manual_merged):
             result = compare(manual, auto, bootstrap=500)
-            write_outputs(result, study.out / "compare", manual=manual_merged, automatic=auto)
+            write_outputs(result, study.out / "compare", manual=manual_merged, automatic=auto, scores=scores,
+                          titles=titles)
             notes.append(f"agreement on {result.agreement.n} records: accuracy {result.agreement.accuracy:.2f}")
     return "; ".join(notes) or "no manual labels and no model"
 

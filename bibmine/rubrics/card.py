@@ -1,0 +1,72 @@
+"""Model card: card.json (the facts) rendered as card.md (for people)."""
+
+from __future__ import annotations
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    return str(v)
+
+
+def _table(rows: list[dict], columns: list[tuple[str, str]]) -> list[str]:
+    out = ["| " + " | ".join(title for _, title in columns) + " |", "|" + "---|" * len(columns)]
+    for r in rows:
+        out.append("| " + " | ".join(_fmt(r.get(key)) for key, _ in columns) + " |")
+    return out
+
+
+METRIC_COLUMNS = [("accuracy", "accuracy"), ("macro_f1", "macro-F1"), ("kappa", "kappa"),
+                  ("in_set_accuracy", "in-set acc."), ("n", "n")]
+
+
+def render_card(card: dict) -> str:
+    lines = [f"# Model card: {card.get('name', '?')}", ""]
+    if card.get("summary"):
+        lines += [card["summary"], ""]
+    lines += [
+        f"- trained: {card.get('trained', '?')}",
+        f"- backends (level-1 ensemble members): {', '.join(card.get('backends', []))}; "
+        f"weights {', '.join(f'{w:.2f}' for w in card.get('weights', []))}",
+        f"- embedders: {', '.join(f'{k} = {v}' for k, v in card.get('embedders', {}).items())}",
+        f"- output: top-{card.get('top_k')} level-1 rubrics with calibrated scores; rubrics after the "
+        f"first only when score >= {card.get('threshold')}; level 2 within the predicted level 1",
+        "",
+        "## Training data",
+        "",
+    ]
+    lines += _table(card.get("training_data", []), [("source", "source"), ("rows", "rows"), ("weight", "weight"),
+                                                     ("sha256", "sha256")])
+    if card.get("cv"):
+        lines += ["", "## Quality: 5-fold cross-validation on gisnauka_samples_valid.csv", "",
+                  "Level-1 rubric. In-set accuracy: the prediction is one of the record's manual level-1 "
+                  "rubrics (its top_code and the sections of its grnti_codes). The other label files and "
+                  "the vocabulary join every training fold; the tested fold never does.", ""]
+        rows = [{"backend": k, **v} for k, v in card["cv"].items()]
+        lines += _table(rows, [("backend", "backend / ensemble"), *METRIC_COLUMNS])
+    if card.get("cv_level2"):
+        m = card["cv_level2"]
+        lines += ["", f"Level 2 within the predicted level 1 (default ensemble, same folds): the top level-2 rubric is "
+                      f"one of the record's manual level-2 rubrics for {m['in_set_accuracy']:.3f} of {m['n']} records "
+                      "(an error at level 1 counts as a miss)."]
+    if card.get("other_files"):
+        lines += ["", "## Accuracy on the other label files (trained without that file)", ""]
+        rows = [{"backend": b, "file": f, **m} for b, files in card["other_files"].items() for f, m in files.items()]
+        lines += _table(rows, [("backend", "backend / ensemble"), ("file", "file"), ("accuracy", "accuracy"),
+                               ("macro_f1", "macro-F1"), ("in_set_accuracy", "in-set acc."), ("n", "n")])
+    if card.get("eval"):
+        lines += ["", "## Held-out evaluation set (grnti/eval, used once per model, never for training or tuning)",
+                  ""]
+        rows = [{"model": m, "file": f, **v} for m, files in card["eval"].items() for f, v in files.items()]
+        lines += _table(rows, [("model", "model"), ("file", "file"), *METRIC_COLUMNS])
+    if card.get("speed"):
+        lines += ["", "## Speed (scripts/bench_classify.py, CPU)", ""]
+        if card.get("speed_note"):
+            lines += [card["speed_note"], ""]
+        lines += _table(card["speed"], [("backend", "backend / pipeline"), ("records_per_s", "records/s"),
+                                        ("peak_mb", "peak memory MB"), ("note", "note")])
+    if card.get("notes"):
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in card["notes"]]
+    return "\n".join(lines) + "\n"

