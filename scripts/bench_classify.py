@@ -77,7 +77,7 @@ def _worker(args):
     return len(texts), time.perf_counter() - t, peak_mb()
 
 
-def run_member(kind, texts, queue, device):
+def run_member(kind, texts, device, queue):
     from bibmine.rubrics.embedders import make_embedder
 
     if kind == "tfidf":
