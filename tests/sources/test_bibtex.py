@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
 from bibmine.sources.readers._bibtex_map import decode_latex, split_names
-from bibmine.sources.readers.bibtex import sniff_bibtex
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/bibtex"
@@ -33,27 +31,6 @@ def read(path: Path) -> list[Record | Reject]:
 )
 def test_samples_are_detected_as_bibtex(name):
     assert open_export(SAMPLES / name).reader.name == "bibtex"
-
-
-@needs_samples
-@pytest.mark.parametrize(
-    "folder",
-    [
-        "wos_plaintext",
-        "wos_tabdelimited",
-        "scopus_csv",
-        "openalex_json",
-        "crossref_json",
-        "scopus_ris",
-        "ris_nonascii",
-        "pubmed_medline",
-        "lens_csv",
-        "openalex_csv",
-    ],
-)
-def test_bibtex_sniffer_does_not_claim_other_formats(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        assert not sniff_bibtex(read_head(path, detect_encoding(path)), path), path.name
 
 
 @needs_samples

@@ -8,9 +8,7 @@ import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
 from bibmine.sources.crossref_map import date_parts, work_to_record
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
-from bibmine.sources.readers.crossref_json import sniff_crossref_json
 from bibmine.sources.textutil import strip_markup
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
@@ -152,15 +150,4 @@ def test_samples_detected_as_crossref_json(path):
     assert open_export(path).reader.name == "crossref_json"
 
 
-OTHER_FORMATS = ("wos_plaintext", "scopus_csv", "scopus_ris", "ris_nonascii", "wos_bibtex", "scopus_bibtex",
-                 "bibtex_nonascii", "lens_csv", "openalex_csv", "openalex_json", "patents_lens_jsonl",
-                 "patents_epo_ops_xml", "ror_json", "vosviewer_json", "elibrary_parsed")  # fmt: skip
 
-
-@needs_samples
-@pytest.mark.parametrize(
-    "path", [p for d in OTHER_FORMATS for p in sorted((SAMPLES / d).glob("*"))], ids=lambda p: p.name
-)
-def test_other_formats_not_claimed(path):
-    head = read_head(path, detect_encoding(path))
-    assert not sniff_crossref_json(head, path)

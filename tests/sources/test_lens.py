@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
-from bibmine.sources.readers.lens_csv import sniff_lens_csv
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/lens_csv"
@@ -24,26 +22,6 @@ def read(path: Path) -> list[Record | Reject]:
 def test_sample_is_detected_as_lens():
     assert open_export(SAMPLES / "lens_csv/bibliometrix_lens_sample.csv").reader.name == "lens_csv"
     assert open_export(FIXTURES / "cyrillic.csv").reader.name == "lens_csv"
-
-
-@needs_samples
-@pytest.mark.parametrize(
-    "folder",
-    [
-        "wos_plaintext",
-        "wos_tabdelimited",
-        "scopus_csv",
-        "openalex_json",
-        "crossref_json",
-        "openalex_csv",
-        "scopus_ris",
-        "pubmed_medline",
-        "scopus_bibtex",
-    ],
-)
-def test_lens_sniffer_does_not_claim_other_formats(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        assert not sniff_lens_csv(read_head(path, detect_encoding(path)), path), path.name
 
 
 @needs_samples

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
-from bibmine.sources.readers.medline import sniff_medline
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/medline"
@@ -24,28 +22,6 @@ def read(path: Path) -> list[Record | Reject]:
 @pytest.mark.parametrize("name", sorted(p.name for p in (SAMPLES / "pubmed_medline").glob("*")) or ["none"])
 def test_samples_are_detected_as_medline(name):
     assert open_export(SAMPLES / "pubmed_medline" / name).reader.name == "medline"
-
-
-@needs_samples
-@pytest.mark.parametrize(
-    "folder",
-    [
-        "wos_plaintext",
-        "wos_tabdelimited",
-        "scopus_csv",
-        "openalex_json",
-        "crossref_json",
-        "scopus_ris",
-        "ris_nonascii",
-        "scopus_bibtex",
-        "wos_bibtex",
-        "lens_csv",
-        "openalex_csv",
-    ],
-)
-def test_medline_sniffer_does_not_claim_other_formats(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        assert not sniff_medline(read_head(path, detect_encoding(path)), path), path.name
 
 
 @needs_samples

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
-from bibmine.sources.readers.openalex_csv import sniff_openalex_csv
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/openalex_csv"
@@ -24,26 +22,6 @@ def read(path: Path) -> list[Record | Reject]:
 def test_sample_is_detected_as_openalex_csv():
     assert open_export(SAMPLES / "openalex_csv/bibliometrix_openalex_sample.csv").reader.name == "openalex_csv"
     assert open_export(FIXTURES / "cyrillic.csv").reader.name == "openalex_csv"
-
-
-@needs_samples
-@pytest.mark.parametrize(
-    "folder",
-    [
-        "wos_plaintext",
-        "wos_tabdelimited",
-        "scopus_csv",
-        "openalex_json",
-        "crossref_json",
-        "lens_csv",
-        "scopus_ris",
-        "pubmed_medline",
-        "scopus_bibtex",
-    ],
-)
-def test_openalex_csv_sniffer_does_not_claim_other_formats(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        assert not sniff_openalex_csv(read_head(path, detect_encoding(path)), path), path.name
 
 
 @needs_samples

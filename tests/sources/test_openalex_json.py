@@ -10,11 +10,10 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
 from bibmine.sources.openalex_map import rebuild_abstract, work_to_record
 from bibmine.sources.readers import _jsonio
-from bibmine.sources.readers.openalex_json import LAYOUT, read_openalex_json, sniff_openalex_json
+from bibmine.sources.readers.openalex_json import LAYOUT, read_openalex_json
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/openalex_json"
@@ -214,15 +213,4 @@ def test_samples_detected_as_openalex_json(path):
     assert open_export(path).reader.name == "openalex_json"
 
 
-OTHER_FORMATS = ("wos_plaintext", "scopus_csv", "scopus_ris", "ris_nonascii", "wos_bibtex", "scopus_bibtex",
-                 "bibtex_nonascii", "lens_csv", "openalex_csv", "crossref_json", "patents_lens_jsonl",
-                 "patents_epo_ops_xml", "ror_json", "vosviewer_json")  # fmt: skip
 
-
-@needs_samples
-@pytest.mark.parametrize(
-    "path", [p for d in OTHER_FORMATS for p in sorted((SAMPLES / d).glob("*"))], ids=lambda p: p.name
-)
-def test_other_formats_not_claimed(path):
-    head = read_head(path, detect_encoding(path))
-    assert not sniff_openalex_json(head, path)

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, PatentNumber, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
 from bibmine.sources.patent_map import normalize_ipc, patent_kind
-from bibmine.sources.readers.epo_ops import read_epo_ops, sniff_epo_ops
-from bibmine.sources.readers.lens_patent import read_lens_patent, sniff_lens_patent
+from bibmine.sources.readers.epo_ops import read_epo_ops
+from bibmine.sources.readers.lens_patent import read_lens_patent
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -182,15 +181,4 @@ def test_samples_detected(folder, name):
     assert paths and all(open_export(p).reader.name == name for p in paths)
 
 
-OTHER_FORMATS = ("wos_plaintext", "scopus_csv", "scopus_ris", "ris_nonascii", "wos_bibtex", "scopus_bibtex",
-                 "bibtex_nonascii", "lens_csv", "openalex_csv", "openalex_json", "crossref_json", "ror_json",
-                 "vosviewer_json", "elibrary_html")  # fmt: skip
 
-
-@needs_samples
-@pytest.mark.parametrize(
-    "path", [p for d in OTHER_FORMATS for p in sorted((SAMPLES / d).glob("*"))], ids=lambda p: p.name
-)
-def test_other_formats_not_claimed(path):
-    head = read_head(path, detect_encoding(path))
-    assert not sniff_lens_patent(head, path) and not sniff_epo_ops(head, path)

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
-from bibmine.sources.readers.ris import read_ris, sniff_ris
+from bibmine.sources.readers.ris import read_ris
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/ris"
@@ -36,27 +35,6 @@ def records(items: list[Record | Reject]) -> list[Record]:
 )
 def test_samples_are_detected_as_ris(name):
     assert open_export(SAMPLES / name).reader.name == "ris"
-
-
-@needs_samples
-@pytest.mark.parametrize(
-    "folder",
-    [
-        "wos_plaintext",
-        "wos_tabdelimited",
-        "scopus_csv",
-        "openalex_json",
-        "crossref_json",
-        "pubmed_medline",
-        "scopus_bibtex",
-        "wos_bibtex",
-        "lens_csv",
-        "openalex_csv",
-    ],
-)
-def test_ris_sniffer_does_not_claim_other_formats(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        assert not sniff_ris(read_head(path, detect_encoding(path)), path), path.name
 
 
 @needs_samples

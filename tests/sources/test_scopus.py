@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
-from bibmine.sources.readers.scopus_csv import sniff_scopus_csv, strip_copyright
+from bibmine.sources.readers.scopus_csv import strip_copyright
 
 SAMPLES = Path(__file__).resolve().parents[2] / "../shared/data/samples"
 SCOPUS = SAMPLES / "scopus_csv"
@@ -185,9 +184,6 @@ def test_strip_copyright():
 
 # ---------------------------------------------------------------- sniffing
 
-OTHER_FORMATS = ["ris_nonascii", "scopus_ris", "scopus_bibtex", "lens_csv", "openalex_csv", "bibtex_nonascii",
-                 "wos_plaintext", "wos_tabdelimited", "vosviewer_map", "pubmed_medline"]
-
 
 @needs_samples
 def test_samples_are_detected():
@@ -200,8 +196,3 @@ def test_fixtures_are_detected():
     assert [open_export(p).reader.name for p in sorted(FIXTURES.glob("*.csv"))] == ["scopus_csv"] * 2
 
 
-@needs_samples
-@pytest.mark.parametrize("folder", OTHER_FORMATS)
-def test_other_formats_are_not_claimed(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        assert not sniff_scopus_csv(read_head(path, detect_encoding(path)), path), path

@@ -13,7 +13,6 @@ import msgspec
 import pytest
 
 from bibmine.corpus.model import Kind, Record, Reject
-from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.files import open_export
 from bibmine.sources.readers import wos
 from bibmine.sources.readers.wos import sniff_wos_plaintext
@@ -298,9 +297,6 @@ def test_tab_fixture_as_utf16(tmp_path):
 
 # ---------------------------------------------------------------- sniffing
 
-OTHER_FORMATS = ["ris_nonascii", "scopus_ris", "scopus_csv", "lens_csv", "openalex_csv", "bibtex_nonascii",
-                 "wos_bibtex", "scopus_bibtex", "pubmed_medline", "vosviewer_map", "vosviewer_network"]
-
 
 @needs_samples
 @pytest.mark.parametrize("folder", ["wos_plaintext", "wos_tabdelimited"])
@@ -308,15 +304,6 @@ def test_samples_are_detected(folder):
     paths = sorted((SAMPLES / folder).iterdir())
     assert len(paths) == 3
     assert [open_export(p).reader.name for p in paths] == [folder] * 3  # folder name = reader name
-
-
-@needs_samples
-@pytest.mark.parametrize("folder", OTHER_FORMATS)
-def test_other_formats_are_not_claimed(folder):
-    for path in sorted((SAMPLES / folder).iterdir()):
-        head = read_head(path, detect_encoding(path))
-        assert not sniff_wos_plaintext(head, path), path
-        assert not sniff_wos_tabdelimited(head, path), path
 
 
 @pytest.mark.parametrize(("head", "expected"), [
