@@ -214,3 +214,10 @@ def test_crlf_bom_no_trailing_newline_and_loose_tags(tmp_path):
     loose.write_text("TY - JOUR\nTI - Одиночный пробел\nPY - 2020\nER - \n", encoding="utf-8")
     [rec] = read_ris(loose, "utf-8")
     assert (rec.title, rec.year) == ("Одиночный пробел", 2020)
+
+
+def test_elibrary_item_link_gives_the_elibrary_id():
+    from bibmine.demo import demo_folder
+
+    records = [r for r in open_export(demo_folder() / "cbe_elibrary.ris").records()]
+    assert [r.ids.elibrary for r in records] == ["90000001", "90000002", "90000003", "90000004"]

@@ -320,6 +320,19 @@ def reference(raw: str | None) -> Reference | None:
 _EID = re.compile(r"[?&]eid=(2-s2\.0-\d+)")
 
 
+_ELIBRARY_ITEM = re.compile(r"elibrary\.ru/item\.asp\?(?:[^#\s]*&)?id=(\d+)", re.IGNORECASE)
+
+
+def elibrary_id(url: str | None) -> str | None:
+    """The eLIBRARY item id from an ``item.asp?id=`` link (as eLIBRARY and Zotero exports carry), else None.
+
+    >>> elibrary_id("https://elibrary.ru/item.asp?id=90000001"), elibrary_id("https://doi.org/10.1/x")
+    ('90000001', None)
+    """
+    m = _ELIBRARY_ITEM.search(url or "")
+    return m.group(1) if m else None
+
+
 def scopus_eid(url: str | None) -> str | None:
     """The Scopus EID from a scopus.com record link, else None.
 

@@ -41,6 +41,7 @@ from bibmine.sources.readers._fieldnorm import (
     clean,
     decode_note,
     dedupe,
+    elibrary_id,
     kind_for,
     language_code,
     make_author,
@@ -225,6 +226,7 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
         if eid := scopus_eid(url):
             ids.scopus = eid
             break
+    ids.elibrary = next((e for u in urls if (e := elibrary_id(u))), None)
     for an in get("AN", ()):
         if an.upper().startswith("WOS:"):
             ids.wos = an.upper()
