@@ -71,8 +71,9 @@ def _progress() -> Progress:
 
 @app.command("import")
 def import_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Export files (format detected from content).",
-                                                exists=True, dir_okay=False, readable=True)],
+    files: Annotated[list[Path], typer.Argument(help="Export files (format detected from content), or "
+                                                "folders of bibmine's Parquet exchange.",
+                                                exists=True, readable=True)],
     corpus: CorpusOpt,
     format: Annotated[str | None, typer.Option("--format", help="Force a reader, e.g. ris, wos_plaintext.")] = None,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact identifier dedup only.")] = False,
@@ -152,17 +153,32 @@ def stats(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", hel
 @app.command()
 def export(
     corpus: CorpusOpt,
-    format: Annotated[str, typer.Option("--format", help="csv, jsonl or ris.")] = "jsonl",
-    out: Annotated[Path, typer.Option("--out", help="Output file.")] = Path("bibmine-export.jsonl"),
+    format: Annotated[str, typer.Option("--format", help="csv, jsonl, ris or parquet.")] = "jsonl",
+    out: Annotated[Path, typer.Option("--out", help="Output file (a new folder for parquet).")
+                   ] = Path("bibmine-export.jsonl"),
+    part_size: Annotated[int, typer.Option("--part-size", min=1, help="Works per Parquet part.")] = 50_000,
 ) -> None:
-    """Write the merged works as CSV, JSON Lines or RIS."""
+    """Write the merged works as CSV, JSON Lines, RIS, or a partitioned Parquet dataset (docs/parquet.md)."""
     from bibmine.corpus.export import WRITERS
     from bibmine.corpus.export import export as do_export
 
-    if format not in WRITERS:
-        raise typer.BadParameter(f"choose one of {', '.join(WRITERS)}", param_hint="--format")
+    if format not in (*WRITERS, "parquet"):
+        raise typer.BadParameter(f"choose one of {', '.join(WRITERS)}, parquet", param_hint="--format")
     with open_corpus(corpus) as c:
-        n = do_export(c.iter_works(), out, format)
+        if format == "parquet":
+            from bibmine.corpus.parquet import write_parquet
+
+            try:
+                with _progress() as bar:
+                    task = bar.add_task("writing Parquet parts", total=c.count(), rate="")
+                    manifest = write_parquet(c.iter_works(), out, part_size=part_size,
+                                             progress=lambda n: bar.advance(task, n))
+            except FileExistsError as exc:
+                err.print(f"error: {exc}", highlight=False)
+                raise typer.Exit(2) from None
+            n = manifest["records"]
+        else:
+            n = do_export(c.iter_works(), out, format)
     console.print(f"wrote {n} works to {out}")
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bibmine.corpus.dedup import DedupConfig
 from bibmine.corpus.ingest import Ingestor
+from bibmine.corpus.parquet import ParquetSchemaError, open_dataset
 from bibmine.corpus.pipeline import read_chunks
 from bibmine.corpus.store import Corpus, file_sha256
 from bibmine.sources.encoding import EncodingError
@@ -83,7 +84,7 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     report = FileReport(path)
     try:
         opened = open_export(path, format)
-    except (UnknownFormatError, EncodingError, KeyError) as exc:
+    except (UnknownFormatError, EncodingError, KeyError, ParquetSchemaError) as exc:
         report.error = str(exc).strip("'\"")
         _record_failed_file(corpus, path, report.error)
         return report
@@ -93,7 +94,7 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
         return report
     report.format, report.encoding = opened.reader.name, opened.encoding
     batch = corpus.start_batch("file", str(path), format=opened.reader.name, encoding=opened.encoding,
-                               sha256=file_sha256(path))
+                               sha256=dataset_sha256(path))
     db = corpus.db
     db.execute("BEGIN")
     n = since_commit = 0
@@ -128,6 +129,13 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     report.read, report.new, report.merged = batch.n_read, batch.n_new, batch.n_merged
     report.duplicate, report.rejected = batch.n_duplicate, batch.n_rejected
     return report
+
+
+def dataset_sha256(path: Path) -> str:
+    """SHA-256 of a file, or of a Parquet dataset's manifest (which holds each part's digest)."""
+    if path.is_dir():
+        return open_dataset(path).sha256()
+    return file_sha256(path)
 
 
 def _record_failed_file(corpus: Corpus, path: Path, error: str) -> None:

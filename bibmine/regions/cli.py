@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from bibmine.scale.options import EngineOpt, ExchangeOpt, PartSizeOpt, SchedulerOpt, WorkersOpt, check_engine
+
 app = typer.Typer(
     help="Place affiliations in an organization, city, Russian federal subject and macroregion, with evidence.",
     no_args_is_help=True,
@@ -73,16 +75,30 @@ def assign(
     corpus: CorpusOpt = None,
     gazetteer: Annotated[Path | None, typer.Option("--gazetteer", exists=True, dir_okay=False,
                                                    help=GAZETTEER_HELP)] = None,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    exchange: ExchangeOpt = None,
+    part_size: PartSizeOpt = 50_000,
 ) -> None:
     """Place every affiliation of the corpus and store the placements with method and evidence."""
     from rich.progress import Progress
 
-    from bibmine.regions.store import assign as do_assign
-
+    check_engine(engine, scheduler)
     matcher = _matcher(gazetteer)
     with _corpus(corpus) as c, Progress(transient=True) as bar:
         task = bar.add_task("placing affiliations", total=c.count())
-        counts = do_assign(c, matcher, progress=lambda n: bar.advance(task, n))
+        if engine == "local":
+            from bibmine.regions.store import assign as do_assign
+
+            counts = do_assign(c, matcher, progress=lambda n: bar.advance(task, n))
+        else:
+            from bibmine.regions.partitions import assign_dataset
+            from bibmine.scale.engine import open_engine
+            from bibmine.scale.exchange import corpus_dataset
+
+            with corpus_dataset(c, exchange, part_size=part_size) as ds, open_engine(engine, scheduler, workers) as e:
+                counts = assign_dataset(c, e, ds, gazetteer, progress=lambda n: bar.advance(task, n))
     typer.echo(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
 
 

@@ -15,27 +15,45 @@ from bibmine.corpus.model import Record
 from bibmine.corpus.store import Corpus, now
 
 
+def placement_rows(matcher, records: list[Record]) -> list[tuple[str | None, list[tuple]]]:
+    """``(work id, rows)`` per record, one row per affiliation: (aff_index, raw, country, region, city,
+    organization, macroregion, confidence, method, status, evidence JSON), as ``region_placements``
+    stores them.  Each distinct affiliation string of the batch is placed once (real corpora repeat
+    the same strings thousands of times)."""
+    distinct = list(dict.fromkeys(a.raw for r in records for a in r.affiliations))
+    found = {}
+    for text, p in zip(distinct, matcher.locate_many(distinct), strict=True):
+        found[text] = (p.text, p.country, p.region, p.city, p.organization, p.macroregion, p.confidence, p.method,
+                       p.status, json.dumps(p.evidence, ensure_ascii=False))
+    return [(r.id, [(i, *found[a.raw]) for i, a in enumerate(r.affiliations)]) for r in records]
+
+
+def write_placements(corpus: Corpus, placed: list[tuple[str | None, list[tuple]]], counts: Counter) -> None:
+    """Replace the stored placements of each ``(work id, placement_rows)``; count rows by status."""
+    rows = []
+    ids = []
+    stamp = now()
+    for uid, work_rows in placed:
+        work_id = corpus.work_id(uid) if uid else None
+        if work_id is None:
+            counts["work without id"] += 1
+            continue
+        ids.append((work_id,))
+        for row in work_rows:
+            counts[row[9]] += 1
+            rows.append((work_id, *row, stamp))
+    with corpus.transaction() as db:
+        db.executemany("DELETE FROM region_placements WHERE work_id=?", ids)
+        db.executemany("INSERT INTO region_placements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+
 def assign(corpus: Corpus, matcher, *, progress: Callable[[int], None] | None = None, chunk: int = 1000) -> Counter:
     """Place every affiliation of every work; returns counts by status."""
     counts: Counter = Counter()
     batch: list[Record] = []
 
     def flush() -> None:
-        rows = []
-        ids = []
-        for record in batch:
-            work_id = corpus.work_id(record.id) if record.id else None
-            if work_id is None:
-                counts["work without id"] += 1
-                continue
-            ids.append((work_id,))
-            for i, p in enumerate(matcher.locate_many([a.raw for a in record.affiliations])):
-                counts[p.status] += 1
-                rows.append((work_id, i, p.text, p.country, p.region, p.city, p.organization, p.macroregion,
-                             p.confidence, p.method, p.status, json.dumps(p.evidence, ensure_ascii=False), now()))
-        with corpus.transaction() as db:
-            db.executemany("DELETE FROM region_placements WHERE work_id=?", ids)
-            db.executemany("INSERT INTO region_placements VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        write_placements(corpus, placement_rows(matcher, batch), counts)
         if progress:
             progress(len(batch))
         batch.clear()

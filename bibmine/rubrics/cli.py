@@ -12,6 +12,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from bibmine.scale.options import EngineOpt, ExchangeOpt, PartSizeOpt, SchedulerOpt, WorkersOpt, check_engine
+
 app = typer.Typer(help="Assign GRNTI rubrics to records: train, evaluate, classify, explain.", no_args_is_help=True)
 console = Console(stderr=True)
 
@@ -176,10 +178,14 @@ def classify(
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=20)] = 3,
     level: Annotated[int, typer.Option("--level", min=1, max=2)] = 1,
     unlabelled_only: Annotated[bool, typer.Option(help="Skip works that have a manual GRNTI rubric.")] = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    exchange: ExchangeOpt = None,
+    part_size: PartSizeOpt = 50_000,
 ) -> None:
     """Write automatic GRNTI assignments (model id, scores) for the corpus; manual ones are never touched."""
-    from bibmine.rubrics.corpus_ops import classify_corpus
-
+    check_engine(engine, scheduler)
     m = _load_model(model)
     with _open_corpus(corpus) as c, _progress() as bar:
         task = bar.add_task("classifying", total=c.count(), rate="")
@@ -187,7 +193,18 @@ def classify(
         def tick(done, secs):
             bar.update(task, completed=done, rate=f"{done / max(secs, 1e-9):,.0f} records/s")
 
-        info = classify_corpus(c, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only, progress=tick)
+        if engine == "local":
+            from bibmine.rubrics.corpus_ops import classify_corpus
+
+            info = classify_corpus(c, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only, progress=tick)
+        else:
+            from bibmine.rubrics.partitions import classify_dataset
+            from bibmine.scale.engine import open_engine
+            from bibmine.scale.exchange import corpus_dataset
+
+            with corpus_dataset(c, exchange, part_size=part_size) as ds, open_engine(engine, scheduler, workers) as e:
+                info = classify_dataset(c, e, ds, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only,
+                                        progress=tick)
     rate = info["records"] / info["seconds"] if info["seconds"] else 0.0
     typer.echo(f"{info['records']} works classified with {info['model']} ({rate:,.0f} records/s), "
                f"{info['assignments']} automatic assignments; {info['without_text']} works have no text")

@@ -37,10 +37,15 @@ class EmbeddingCache:
         return out
 
     def put(self, items: Iterable[tuple[str, str, np.ndarray]], model_id: str) -> None:
+        own = not self.db.in_transaction  # one transaction for the batch, not one per vector
+        if own:
+            self.db.execute("BEGIN")
         self.db.executemany(
             "INSERT OR REPLACE INTO rubric_embeddings(uid, text_hash, model_id, dim, vector) VALUES (?,?,?,?,?)",
             [(uid, h, model_id, len(v), np.asarray(v, np.float32).tobytes()) for uid, h, v in items],
         )
+        if own:
+            self.db.execute("COMMIT")
 
     def count(self, model_id: str | None = None) -> int:
         if model_id is None:
@@ -74,6 +79,35 @@ def has_manual(record: Record) -> bool:
     return any(r.scheme == SCHEME and r.source == "manual" for r in record.rubrics)
 
 
+def rank_records(model, records: list[Record], top_k: int = 3, level: int = 1, threshold: float | None = None,
+                 cache: EmbeddingCache | None = None) -> tuple[list[tuple[str, list[tuple[str, float]]]], int]:
+    """``(work id, [(code, score), ...])`` for every record with text, and how many had none."""
+    texts = [record_text(r) for r in records]
+    keep = [i for i, t in enumerate(texts) if t]
+    recs = [records[i] for i in keep]
+    texts = [texts[i] for i in keep]
+    if cache is not None:
+        warm_embedder_cache(model, cache, recs, texts)
+    ranked = model.classify(texts, k=top_k, level=level, threshold=threshold) if texts else []
+    if cache is not None:
+        store_new_vectors(model, cache, recs, texts)
+    return [(r.id, tops) for r, tops in zip(recs, ranked, strict=True)], len(records) - len(keep)
+
+
+def write_assignments(corpus, model_id: str, ranked: list[tuple[str, list[tuple[str, float]]]]) -> int:
+    """Replace the automatic assignments of ``model_id`` for each ranked work; return rows written."""
+    n = 0
+    with corpus.transaction():
+        for uid, tops in ranked:
+            wid = corpus.work_id(uid)
+            corpus.db.execute(
+                "DELETE FROM rubric_assignments WHERE work_id=? AND scheme=? AND source='automatic' "
+                "AND annotator=?", (wid, SCHEME, model_id))
+            for code, score in tops:
+                n += corpus.add_rubric(uid, SCHEME, code, "automatic", model_id, round(score, 4))
+    return n
+
+
 def classify_corpus(corpus, model, top_k: int = 3, level: int = 1, threshold: float | None = None,
                     only_unlabelled: bool = False, batch: int = 1000,
                     progress: Callable[[int, float], None] | None = None) -> dict:
@@ -85,23 +119,9 @@ def classify_corpus(corpus, model, top_k: int = 3, level: int = 1, threshold: fl
 
     def flush():
         nonlocal n_done, n_written, n_empty
-        texts = [record_text(r) for r in pending]
-        keep = [i for i, t in enumerate(texts) if t]
-        n_empty += len(pending) - len(keep)
-        recs = [pending[i] for i in keep]
-        texts = [texts[i] for i in keep]
-        warm_embedder_cache(model, cache, recs, texts)
-        ranked = model.classify(texts, k=top_k, level=level, threshold=threshold) if texts else []
-        with corpus.transaction():
-            store_new_vectors(model, cache, recs, texts)
-            for rec, tops in zip(recs, ranked, strict=True):
-                wid = corpus.work_id(rec.id)
-                corpus.db.execute(
-                    "DELETE FROM rubric_assignments WHERE work_id=? AND scheme=? AND source='automatic' "
-                    "AND annotator=?", (wid, SCHEME, model.model_id))
-                for code, score in tops:
-                    n_written += corpus.add_rubric(rec.id, SCHEME, code, "automatic", model.model_id,
-                                                   round(score, 4))
+        ranked, empty = rank_records(model, pending, top_k, level, threshold, cache)
+        n_empty += empty
+        n_written += write_assignments(corpus, model.model_id, ranked)
         n_done += len(pending)
         pending.clear()
         if progress:

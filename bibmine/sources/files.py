@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bibmine.corpus.parquet import is_dataset
 from bibmine.sources.encoding import detect_encoding, read_head
 from bibmine.sources.readers import all_readers, reader_by_name
 from bibmine.sources.readers.base import ReaderSpec, ReadResult
@@ -31,6 +32,8 @@ def open_export(path: str | Path, format: str | None = None) -> OpenedFile:
     the file and every format tried when none recognises it.
     """
     path = Path(path)
+    if is_dataset(path):  # a folder: bibmine's Parquet exchange
+        return OpenedFile(path, "binary", reader_by_name("bibmine_parquet"))
     encoding = detect_encoding(path)
     if format:
         return OpenedFile(path, encoding, reader_by_name(format))

@@ -19,6 +19,7 @@ from typing import Annotated
 
 import typer
 
+from bibmine.scale.options import EngineOpt, ExchangeOpt, PartSizeOpt, SchedulerOpt, WorkersOpt, check_engine
 from bibmine.specialization.coefficients import location_quotients
 from bibmine.specialization.concordance import Concordance, parse_cross_cutting, read_concordance
 from bibmine.specialization.inputs import InputProblem, read_coefficients, read_values, write_table
@@ -170,12 +171,18 @@ def st_counts(
     years: Annotated[str | None, typer.Option("--years", help="Inclusive window, e.g. 2019-2021.")] = None,
     sources: Annotated[str, typer.Option("--sources", help="Comma list: publications, rsci_core, patents, "
                                          "utility_models, software, databases.")] = "publications",
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    exchange: ExchangeOpt = None,
+    part_size: PartSizeOpt = 50_000,
 ) -> None:
     """S&T counts per region x GRNTI rubric from the corpus (placed regions, stored rubrics)."""
     from bibmine.corpus.store import Corpus, default_corpus_path
     from bibmine.specialization.corpus_counts import st_records
     from bibmine.specialization.counting import count_st
 
+    check_engine(engine, scheduler)
     path = corpus or default_corpus_path()
     if not path.exists():
         raise _fail(f"no corpus at {path}")
@@ -183,12 +190,22 @@ def st_counts(
     if years:
         first, _, last = years.partition("-")
         window = (int(first), int(last or first))
+    options = {"counting": counting, "years": window, "sources": sources.split(","), "country": "RU"}
     with Corpus(path) as c:
-        table, excluded = st_records(c, rubric_source=rubrics, share=share)
-    if table.empty:
+        if engine == "local":
+            table, excluded = st_records(c, rubric_source=rubrics, share=share)
+            counted = table.record_id.nunique()
+            result = count_st(table, **options) if counted else None
+        else:
+            from bibmine.scale.engine import open_engine
+            from bibmine.scale.exchange import corpus_dataset
+            from bibmine.specialization.partitions import count_dataset
+
+            with corpus_dataset(c, exchange, part_size=part_size) as ds, open_engine(engine, scheduler, workers) as e:
+                result, counted, excluded = count_dataset(e, ds, rubric_source=rubrics, share=share, **options)
+    if not counted:
         raise _fail(f"no record has both a placed region and a {rubrics} rubric "
                     "(run 'bibmine regions assign' and 'bibmine rubrics classify' first)")
-    result = count_st(table, counting=counting, years=window, sources=sources.split(","), country="RU")
     write_table(result.values, out)
-    typer.echo(f"wrote {out}: {table.record_id.nunique()} records counted; {len(excluded)} excluded "
+    typer.echo(f"wrote {out}: {counted} records counted; {len(excluded)} excluded "
                f"(no region or no rubric), {len(result.excluded)} left out by the filters")

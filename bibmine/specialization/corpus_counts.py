@@ -12,9 +12,11 @@ reported in the returned ``excluded`` list with the reason, never dropped silent
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 import pandas as pd
 
+from bibmine.corpus.model import Record
 from bibmine.corpus.store import Corpus
 from bibmine.regions.counting import record_shares
 from bibmine.regions.store import placed_records
@@ -24,28 +26,50 @@ RUBRIC_SOURCES = ("manual", "automatic", "prefer-manual")
 COLUMNS = ["record_id", "region", "rubric", "year", "kind", "rsci_core", "citations", "region_share"]
 
 
-def corpus_rubrics(corpus: Corpus, source: str = "prefer-manual", level: int = 1) -> dict[str, list[str]]:
-    """GRNTI codes per work id, cut to ``level``."""
+def _check_source(source: str) -> None:
     if source not in RUBRIC_SOURCES:
         raise ValueError(f"rubric source must be one of {', '.join(RUBRIC_SOURCES)}, not {source!r}")
-    found: dict[str, dict[str, list[str]]] = {"manual": defaultdict(list), "automatic": defaultdict(list)}
-    for row in corpus.rubrics(scheme="grnti"):
-        if row["source"] in found:
-            code = normalize_code(row["code"], level)
-            if code and code not in found[row["source"]][row["uid"]]:
-                found[row["source"]][row["uid"]].append(code)
+
+
+def _pick(found: dict[str, dict[str, list[str]]], source: str) -> dict[str, list[str]]:
     if source != "prefer-manual":
         return dict(found[source])
     return {**found["automatic"], **found["manual"]}
 
 
-def st_records(corpus: Corpus, *, rubric_source: str = "prefer-manual", share: str = "affiliation",
-               level: int = 1) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
-    """The counting table and the excluded records ``(work id, reason)``."""
-    rubrics = corpus_rubrics(corpus, rubric_source, level)
+def _add_code(found, source: str, uid: str, code: str, level: int) -> None:
+    if source in found:
+        code = normalize_code(code, level)
+        if code and code not in found[source][uid]:
+            found[source][uid].append(code)
+
+
+def corpus_rubrics(corpus: Corpus, source: str = "prefer-manual", level: int = 1) -> dict[str, list[str]]:
+    """GRNTI codes per work id, cut to ``level``."""
+    _check_source(source)
+    found: dict[str, dict[str, list[str]]] = {"manual": defaultdict(list), "automatic": defaultdict(list)}
+    for row in corpus.rubrics(scheme="grnti"):
+        _add_code(found, row["source"], row["uid"], row["code"], level)
+    return _pick(found, source)
+
+
+def record_rubrics(records: Iterable[Record], source: str = "prefer-manual", level: int = 1) -> dict[str, list[str]]:
+    """The same as :func:`corpus_rubrics`, from records that carry their stored assignments."""
+    _check_source(source)
+    found: dict[str, dict[str, list[str]]] = {"manual": defaultdict(list), "automatic": defaultdict(list)}
+    for record in records:
+        for r in record.rubrics:
+            if r.scheme == "grnti" and record.id:
+                _add_code(found, r.source, record.id, r.code, level)
+    return _pick(found, source)
+
+
+def st_table(records: Iterable[Record], rubrics: dict[str, list[str]], *, rubric_source: str = "prefer-manual",
+             share: str = "affiliation") -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The counting table of placed ``records`` with ``rubrics`` per work id, and the excluded records."""
     rows = []
     excluded: list[tuple[str, str]] = []
-    for record in placed_records(corpus):
+    for record in records:
         codes = rubrics.get(record.id)
         if not codes:
             excluded.append((record.id, f"no {rubric_source} GRNTI rubric"))
@@ -60,3 +84,10 @@ def st_records(corpus: Corpus, *, rubric_source: str = "prefer-manual", share: s
                 rows.append((record.id, region, code, record.year, record.kind.value, record.venue.rsci_core,
                              citations, value))
     return pd.DataFrame(rows, columns=COLUMNS), excluded
+
+
+def st_records(corpus: Corpus, *, rubric_source: str = "prefer-manual", share: str = "affiliation",
+               level: int = 1) -> tuple[pd.DataFrame, list[tuple[str, str]]]:
+    """The counting table and the excluded records ``(work id, reason)``."""
+    rubrics = corpus_rubrics(corpus, rubric_source, level)
+    return st_table(placed_records(corpus), rubrics, rubric_source=rubric_source, share=share)

@@ -94,6 +94,34 @@ def count_st(records: pd.DataFrame, *, counting: str = "whole", years: tuple[int
     are a union; ``rsci_core`` alone keeps only core publications); ``year`` labels the output
     rows (default: the window's last year, else the latest year of the records, else 0).
     """
+    part = count_st_partial(records, counting=counting, years=years, sources=sources, weights=weights,
+                            country=country)
+    return combine_st([part], counting=counting, years=years, sources=sources, weights=weights, country=country,
+                      year=year)
+
+
+@dataclass
+class StPartial:
+    """Additive S&T sums of one slice of records (slices must not share a record): see :func:`combine_st`."""
+
+    cells: dict[tuple[str, str], float]  # (region, rubric) -> value
+    totals: dict[str, float]  # region -> records (whole) or summed shares (fractional)
+    rubrics: set[str]
+    country_cells: dict[str, float]
+    country_total: float
+    latest_year: int | None
+    excluded: list[tuple[str, str]]
+
+
+def count_st_partial(records: pd.DataFrame, *, counting: str = "whole", years: tuple[int, int] | None = None,
+                     sources: Iterable[str] = ("publications",), weights: Weights | None = None,
+                     country: str | None = None) -> StPartial:
+    """The sums :func:`count_st` makes, for one slice of the records table.
+
+    Every record's rows must be in the same slice.  Slices counted apart and combined with
+    :func:`combine_st` give the counts of the whole table (fractional sums up to the order of
+    floating-point addition), so the slices can be counted on different machines.
+    """
     if counting not in ("whole", "fractional"):
         raise ValueError(f"counting must be 'whole' or 'fractional', not {counting!r}")
     sources = tuple(sources)
@@ -128,12 +156,49 @@ def count_st(records: pd.DataFrame, *, counting: str = "whole", years: tuple[int
     kept.drop(~kept.table["_source"].isin(selected), "source not selected")
     _apply_weights(kept, weights)
     table = kept.table[kept.table["rubric"] != ""]
+    return _tally(table, counting, country, kept.excluded)
 
-    label = year if year is not None else (years[1] if years else _latest_year(table))
-    values = _tally(table, counting, country, label)
-    settings = {"counting": counting, "years": years, "sources": list(sources), "weights": weights,
+
+def combine_st(parts: Iterable[StPartial], *, counting: str = "whole", years: tuple[int, int] | None = None,
+               sources: Iterable[str] = ("publications",), weights: Weights | None = None,
+               country: str | None = None, year: int | None = None) -> StCounts:
+    """The values table of all slices together, summed in the order given."""
+    cells: dict[tuple[str, str], float] = {}
+    totals: dict[str, float] = {}
+    country_cells: dict[str, float] = {}
+    country_total = 0.0
+    rubrics: set[str] = set()
+    latest: int | None = None
+    excluded: list[tuple[str, str]] = []
+    for part in parts:
+        for key, v in part.cells.items():
+            cells[key] = cells.get(key, 0.0) + v
+        for key, v in part.totals.items():
+            totals[key] = totals.get(key, 0.0) + v
+        for key, v in part.country_cells.items():
+            country_cells[key] = country_cells.get(key, 0.0) + v
+        country_total += part.country_total
+        rubrics |= part.rubrics
+        if part.latest_year is not None:
+            latest = part.latest_year if latest is None else max(latest, part.latest_year)
+        excluded += part.excluded
+    label = year if year is not None else (years[1] if years else (latest or 0))
+    rubric_list = sorted(rubrics)
+    out = [("st", label, rubric, region, float(v)) for (region, rubric), v in sorted(cells.items())]
+    regions = sorted(totals)
+    out += [("st", label, rubric, region, 0.0) for region in regions for rubric in rubric_list
+            if (region, rubric) not in cells]
+    out += [("st", label, TOTAL, region, float(totals[region])) for region in regions]
+    if country is not None:
+        out += [("st", label, rubric, country, float(country_cells.get(rubric, 0.0))) for rubric in rubric_list]
+        out.append(("st", label, TOTAL, country, float(country_total)))
+    frame = pd.DataFrame(out, columns=["level", "year", "category", "region", "value"])
+    order = {r: i for i, r in enumerate(rubric_list + [TOTAL])}
+    frame["_o"] = frame["category"].map(order)
+    values = frame.sort_values(["region", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+    settings = {"counting": counting, "years": years, "sources": list(sources), "weights": weights or Weights(),
                 "country": country, "year": label}
-    return StCounts(values, pd.DataFrame(kept.excluded, columns=["record_id", "reason"]), settings)
+    return StCounts(values, pd.DataFrame(excluded, columns=["record_id", "reason"]), settings)
 
 
 class _Kept:
@@ -209,13 +274,7 @@ def _apply_weights(kept: _Kept, weights: Weights) -> None:
     kept.table = table.assign(_weight=weight)
 
 
-def _latest_year(table: pd.DataFrame) -> int:
-    if "year" in table.columns and table["year"].notna().any():
-        return int(table["year"].max())
-    return 0
-
-
-def _tally(table: pd.DataFrame, counting: str, country: str | None, year: int) -> pd.DataFrame:
+def _tally(table: pd.DataFrame, counting: str, country: str | None, excluded: list) -> StPartial:
     n_rubrics = table.groupby("record_id")["rubric"].transform("nunique")
     n_regions = table.groupby("record_id")["region"].transform("nunique")
     if counting == "whole":
@@ -230,22 +289,16 @@ def _tally(table: pd.DataFrame, counting: str, country: str | None, year: int) -
     rows = cells.groupby(["region", "rubric"], sort=True)["_v"].sum()
     per_region = placed.drop_duplicates(["record_id", "region"])
     totals = (per_region["_weight"] * per_region["_share"]).groupby(per_region["region"]).sum()
-    out = [("st", year, rubric, region, float(v)) for (region, rubric), v in rows.items()]
-    regions = list(totals.index)
-    rubrics = sorted(set(table["rubric"]))
-    present = {(region, rubric) for (region, rubric) in rows.index}
-    out += [("st", year, rubric, region, 0.0) for region in regions for rubric in rubrics
-            if (region, rubric) not in present]
-    out += [("st", year, TOTAL, region, float(totals[region])) for region in regions]
+    country_cells: dict[str, float] = {}
+    country_total = 0.0
     if country is not None:
-        out += _country_rows(placed, counting, country, year, rubrics)
-    frame = pd.DataFrame(out, columns=["level", "year", "category", "region", "value"])
-    order = {r: i for i, r in enumerate(rubrics + [TOTAL])}
-    frame["_o"] = frame["category"].map(order)
-    return frame.sort_values(["region", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
+        country_cells, country_total = _country_sums(placed, counting, country)
+    latest = int(table["year"].max()) if "year" in table.columns and table["year"].notna().any() else None
+    return StPartial({k: float(v) for k, v in rows.items()}, {k: float(v) for k, v in totals.items()},
+                     set(table["rubric"]), country_cells, country_total, latest, excluded)
 
 
-def _country_rows(placed: pd.DataFrame, counting: str, country: str, year: int, rubrics: list[str]) -> list:
+def _country_sums(placed: pd.DataFrame, counting: str, country: str) -> tuple[dict[str, float], float]:
     inside = placed[placed["region"].str.startswith(country + "-")]
     if counting == "whole":
         per_rubric = inside.drop_duplicates(["record_id", "rubric"])
@@ -257,5 +310,4 @@ def _country_rows(placed: pd.DataFrame, counting: str, country: str, year: int, 
         values = v.groupby(inside["rubric"]).sum()
         per_region = inside.drop_duplicates(["record_id", "region"])
         total = float((per_region["_weight"] * per_region["_share"]).sum())
-    rows = [("st", year, rubric, country, float(values.get(rubric, 0.0))) for rubric in rubrics]
-    return rows + [("st", year, TOTAL, country, total)]
+    return {k: float(x) for k, x in values.items()}, total
