@@ -18,7 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bibmine.corpus.parquet import open_dataset, read_part_records, write_parquet
+import pandas as pd
+
+from bibmine.corpus.parquet import iter_part_batches, open_dataset, write_parquet
 from bibmine.regions.partitions import _matcher
 from bibmine.regions.store import placement_rows
 from bibmine.rubrics.corpus_ops import rank_records
@@ -30,31 +32,34 @@ from bibmine.specialization.counting import combine_st, count_st_partial
 
 
 def place_classify_count(part: str, dataset: str, model):
-    """One part through the three heavy stages, without a corpus file."""
+    """One part through the three heavy stages, without a corpus file, 5,000 records at a time."""
     from bibmine.corpus.model import RubricAssignment
 
-    records = read_part_records(open_dataset(dataset), part)
-    for record, (_uid, rows) in zip(records, placement_rows(_matcher(None), records), strict=True):
-        for aff, row in zip(record.affiliations, rows, strict=True):
-            aff.country, aff.region, aff.city, aff.organization = row[2], row[3], row[4], row[5]
-    ranked, _ = rank_records(model, records)
-    tops = dict(ranked)
-    for record in records:
-        record.rubrics += [RubricAssignment("grnti", code, "automatic", model.model_id, score)
-                           for code, score in tops.get(record.id, [])]
-    table, _excluded = st_table(records, record_rubrics(records))
-    return count_st_partial(table, counting="fractional", country="RU"), len(records)
+    partials, n = [], 0
+    for records in iter_part_batches(open_dataset(dataset), part):
+        for record, (_uid, rows) in zip(records, placement_rows(_matcher(None), records), strict=True):
+            for aff, row in zip(record.affiliations, rows, strict=True):
+                aff.country, aff.region, aff.city, aff.organization = row[2], row[3], row[4], row[5]
+        ranked, _ = rank_records(model, records)
+        tops = dict(ranked)
+        for record in records:
+            record.rubrics += [RubricAssignment("grnti", code, "automatic", model.model_id, score)
+                               for code, score in tops.get(record.id, [])]
+        table, _excluded = st_table(records, record_rubrics(records))
+        partials.append(count_st_partial(table, counting="fractional", country="RU"))
+        n += len(records)
+    return combine_st(partials, counting="fractional", country="RU"), n
 
 
 def run(dataset, model, workers: int) -> dict:
     with DaskEngine(workers=workers) as engine:
         shared = engine.broadcast(model)
         start = time.perf_counter()
-        partials, n = [], 0
-        for _part, (partial, count) in engine.map(place_classify_count, dataset.parts, str(dataset.path), shared):
-            partials.append(partial)
+        results, n = [], 0
+        for _part, (counts, count) in engine.map(place_classify_count, dataset.parts, str(dataset.path), shared):
+            results.append(counts.values)
             n += count
-        values = combine_st(partials, counting="fractional", country="RU").values
+        values = pd.concat(results).groupby(["region", "category"])["value"].sum()
         seconds = time.perf_counter() - start
         memory = engine.worker_memory()
     return {"records": n, "seconds": seconds, "rate": n / seconds, "cells": len(values),

@@ -197,6 +197,15 @@ def read_part_records(dataset: Dataset, part: str) -> list[Record]:
     return [from_json(text) for text in column.to_pylist()]
 
 
+def iter_part_batches(dataset: Dataset, part: str, size: int = 5000) -> Iterator[list[Record]]:
+    """The works of one part, ``size`` at a time: a task holds the JSON text of its part but
+    decoded records of one batch only (a decoded work takes a few KB)."""
+    _, pq = _pa()
+    texts = pq.read_table(dataset.part_path("records", part), columns=["record"]).column("record").to_pylist()
+    for start in range(0, len(texts), size):
+        yield [from_json(text) for text in texts[start:start + size]]
+
+
 def iter_part_json(dataset: Dataset) -> Iterator[tuple[str, int, str]]:
     """``(part, row, record JSON)`` for every work of the dataset, part by part."""
     _, pq = _pa()

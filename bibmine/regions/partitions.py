@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from bibmine.corpus.parquet import Dataset, open_dataset, read_part_records
+from bibmine.corpus.parquet import Dataset, iter_part_batches, open_dataset
 from bibmine.corpus.store import Corpus
 from bibmine.regions.store import placement_rows, write_placements
 
@@ -30,7 +30,7 @@ def _matcher(gazetteer: str | None):
 def place_part(part: str, dataset: str, gazetteer: str | None = None) -> list[tuple[str | None, list[tuple]]]:
     """``(work id, placement rows)`` for every work of one part."""
     matcher = _matcher(gazetteer)
-    return placement_rows(matcher, read_part_records(open_dataset(dataset), part))
+    return [row for batch in iter_part_batches(open_dataset(dataset), part) for row in placement_rows(matcher, batch)]
 
 
 def assign_dataset(corpus: Corpus, engine, dataset: Dataset, gazetteer: Path | None = None,

@@ -75,15 +75,18 @@ class RubricClassifierBase(BaseEstimator, ClassifierMixin):
 class ZeroShotClassifier(RubricClassifierBase):
     """Similarity to rubric descriptions; ``fit`` needs no labels (``y`` is only used for T)."""
 
-    def __init__(self, embedder="tfidf", depth: int = 2, temperature: float | None = None):
+    def __init__(self, embedder="tfidf", depth: int = 2, temperature: float | None = None, langs=("ru",)):
         self.embedder = embedder
         self.depth = depth
         self.temperature = temperature
+        self.langs = langs
 
     def fit(self, X=None, y=None, **fit_params) -> ZeroShotClassifier:
         voc = load_vocabulary()
         self.classes_ = np.array(voc.codes(level=1))
-        descriptions = [voc.description(c, depth=self.depth) for c in self.classes_]
+        # one description per rubric in every language: a text matches it in either
+        descriptions = [" ".join(voc.description(c, depth=self.depth, lang=lang) for lang in self.langs)
+                        for c in self.classes_]
         self.embedder_ = _resolve_embedder(self.embedder)
         if isinstance(self.embedder_, TfidfEmbedder) and not hasattr(self.embedder_.vectorizer, "terms_"):
             self.embedder_.fit(descriptions + list(X or []))
@@ -98,14 +101,15 @@ class ZeroShotClassifier(RubricClassifierBase):
 
     def get_state(self):
         emb_meta, emb_arrays = self.embedder_.get_state()
-        meta = {"type": "zeroshot", "depth": self.depth, "temperature_": self.temperature_, "embedder": emb_meta}
+        meta = {"type": "zeroshot", "depth": self.depth, "temperature_": self.temperature_, "embedder": emb_meta,
+                "langs": list(self.langs)}
         arrays = {"centroids": self.centroids_.astype(np.float32), "classes": self.classes_.astype(str)}
         arrays.update({"emb." + k: v for k, v in emb_arrays.items()})
         return meta, arrays
 
     @classmethod
     def from_state(cls, meta, arrays, embedder=None) -> ZeroShotClassifier:
-        obj = cls(embedder=meta["embedder"]["spec"], depth=meta["depth"])
+        obj = cls(embedder=meta["embedder"]["spec"], depth=meta["depth"], langs=tuple(meta.get("langs", ["ru"])))
         obj.embedder_ = embedder or embedder_from_state(meta["embedder"], _sub(arrays, "emb."))
         obj.centroids_ = arrays["centroids"].astype(np.float32)
         obj.classes_ = arrays["classes"].astype(object)

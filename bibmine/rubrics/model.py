@@ -33,15 +33,18 @@ class Level2Centroids:
     top_terms: int = 400
 
     @classmethod
-    def fit(cls, embedder, texts, fine, temperature: float = 0.05, top_terms: int = 400) -> Level2Centroids:
-        """``fine``: each text's level-2/3 codes; names of every level-2 rubric and its children are added."""
+    def fit(cls, embedder, texts, fine, temperature: float = 0.05, top_terms: int = 400,
+            langs=("ru",)) -> Level2Centroids:
+        """``fine``: each text's level-2/3 codes; names of every level-2 rubric and its children are added
+        (in each of ``langs``)."""
         voc = load_vocabulary()
         docs: dict[str, list[str]] = {}
         for text, codes in zip(texts, fine, strict=True):
             for c in {c[:5] for c in codes if len(c) >= 5}:
                 docs.setdefault(c, []).append(text)
         for c in voc.codes(level=2):
-            docs.setdefault(c, []).append(voc.description(c, depth=1))
+            for lang in langs:
+                docs.setdefault(c, []).append(voc.description(c, depth=1, lang=lang))
         codes = np.array(sorted(c for c in docs if c in voc), dtype=object)
         rows = []
         for c in codes:

@@ -11,18 +11,24 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from bibmine.corpus.parquet import Dataset, open_dataset, read_part_records
+from bibmine.corpus.parquet import Dataset, iter_part_batches, open_dataset
 from bibmine.rubrics.corpus_ops import has_manual, rank_records, write_assignments
+
+BATCH = 5000  # records decoded and embedded at once; ranking is per record, so any size gives the same
 
 
 def classify_part(part: str, dataset: str, model, top_k: int = 3, level: int = 1, threshold: float | None = None,
                   only_unlabelled: bool = False) -> tuple[list, int, int]:
     """``(ranked works, records seen, records without text)`` for one part."""
-    records = read_part_records(open_dataset(dataset), part)
-    if only_unlabelled:
-        records = [r for r in records if not has_manual(r)]
-    ranked, empty = rank_records(model, records, top_k, level, threshold)
-    return ranked, len(records), empty
+    ranked, seen, empty = [], 0, 0
+    for records in iter_part_batches(open_dataset(dataset), part, BATCH):  # memory bounded by BATCH
+        if only_unlabelled:
+            records = [r for r in records if not has_manual(r)]
+        got, none = rank_records(model, records, top_k, level, threshold)
+        ranked += got
+        seen += len(records)
+        empty += none
+    return ranked, seen, empty
 
 
 def classify_dataset(corpus, engine, dataset: Dataset, model, top_k: int = 3, level: int = 1,

@@ -26,17 +26,29 @@ DEFAULT_BACKENDS = ("tfidf-svm", "tfidf-zeroshot")
 DEFAULT_WEIGHTS = {"tfidf-svm": 1.0, "tfidf-zeroshot": 0.15, "use-logreg": 0.5, "use-zeroshot": 0.15,
                    "st-logreg": 0.3, "st-zeroshot": 0.1}
 SLOW_BACKENDS = ("use-logreg", "use-zeroshot", "st-logreg", "st-zeroshot")
-TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": (2, 5), "min_df": 2, "max_features": 120_000, "char_weight": 0.3}
+TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": (2, 5), "min_df": 2, "max_features": 120_000, "char_weight": 0.3,
+                "stem_en": True}
+# Languages of the rubric names used as training rows and zero-shot descriptions (English names
+# are the project's translations, see data/SOURCES.md): English texts have no other signal.
+LANGS = ("ru", "en")
 
 
-def vocabulary_set(levels=(2, 3)) -> LabeledSet:
-    """Rubric names as short labelled texts: '<level-1 name>. <level-2 name>. <name>' -> level-1 code."""
+def vocabulary_set(levels=(2, 3), langs=("ru",)) -> LabeledSet:
+    """Rubric names as short labelled texts: '<level-1 name>. <level-2 name>. <name>' -> level-1 code.
+
+    With ``langs=("ru", "en")`` every rubric that has an English name gives a second row in
+    English: the only English training signal there is (the labelled texts are Russian).
+    """
     voc = load_vocabulary()
-    out = LabeledSet(source="grnti-vocabulary")
-    for level in levels:
-        for code in voc.codes(level=level):
-            parts = [voc.name(code[:2]), voc.name(code[:5]) if level == 3 else None, voc[code].name_ru]
-            out.add(". ".join(p for p in parts if p), code[:2], [code], "vocabulary:" + code)
+    out = LabeledSet(source="grnti-vocabulary" + ("" if tuple(langs) == ("ru",) else "-" + "-".join(langs)))
+    for lang in langs:
+        for level in levels:
+            for code in voc.codes(level=level):
+                own = voc.name(code, lang) if lang == "ru" else voc[code].name_en
+                if not own:
+                    continue
+                parts = [voc.name(code[:2], lang), voc.name(code[:5], lang) if level == 3 else None, own]
+                out.add(". ".join(p for p in parts if p), code[:2], [code], f"vocabulary:{lang}:{code}")
     return out
 
 
@@ -50,7 +62,7 @@ def dense_embedder(spec: str):
     return _DENSE[spec]
 
 
-def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None):
+def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None, langs=LANGS):
     """A fresh (unfitted) classifier for a backend name."""
     embedders = {} if embedders is None else embedders
     kind, _, algo = backend.partition("-")
@@ -68,15 +80,15 @@ def make_member(backend: str, st_model: str | None = None, embedders: dict | Non
     if algo == "logreg":
         return SupervisedClassifier(emb, model="logreg", C=10.0, secondary_weight=0.3)
     if algo == "zeroshot":
-        return ZeroShotClassifier(emb, depth=2)
+        return ZeroShotClassifier(emb, depth=2, langs=tuple(langs))
     raise ValueError(f"unknown backend {backend!r}")
 
 
 def make_ensemble(backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
-                  escalate_below: float | None = None) -> EnsembleClassifier:
+                  escalate_below: float | None = None, langs=LANGS) -> EnsembleClassifier:
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     embedders: dict = {}
-    members = [(b, make_member(b, st_model, embedders)) for b in backends]
+    members = [(b, make_member(b, st_model, embedders, langs)) for b in backends]
     slow = tuple(b for b in backends if b in SLOW_BACKENDS)
     return EnsembleClassifier(members, [weights.get(b, 1.0) for b in backends], escalate_below, slow)
 
@@ -96,19 +108,19 @@ def combine(main: LabeledSet, extras: list[tuple[LabeledSet, float]]):
 def fit_model(name: str, main: LabeledSet, extras: list[tuple[LabeledSet, float]] = (),
               backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
               escalate_below: float | None = None, level2: bool = True, vocabulary_weight: float = 1.0,
-              top_k: int = 3, threshold: float = 0.2) -> RubricModel:
+              top_k: int = 3, threshold: float = 0.2, langs=LANGS) -> RubricModel:
     """Train a :class:`RubricModel` on ``main`` plus weighted ``extras`` and the vocabulary rows."""
     extras = list(extras)
     if vocabulary_weight > 0:
-        extras.append((vocabulary_set(), vocabulary_weight))
+        extras.append((vocabulary_set(langs=langs), vocabulary_weight))
     texts, labels, w, sets, fine = combine(main, extras)
-    ens = make_ensemble(backends, weights, st_model, escalate_below)
+    ens = make_ensemble(backends, weights, st_model, escalate_below, langs)
     ens.fit(texts, labels, sample_weight=w, label_sets=sets)
     l2 = None
     tfidf = ens.embedders_.get("tfidf")
     if level2 and tfidf is not None:
         keep = [i for i in range(len(texts)) if w[i] >= 1.0]
-        l2 = Level2Centroids.fit(tfidf, [texts[i] for i in keep], [fine[i] for i in keep])
+        l2 = Level2Centroids.fit(tfidf, [texts[i] for i in keep], [fine[i] for i in keep], langs=langs)
     card = {
         "name": name,
         "trained": dt.date.today().isoformat(),
@@ -116,6 +128,7 @@ def fit_model(name: str, main: LabeledSet, extras: list[tuple[LabeledSet, float]
         "weights": [float(x) for x in ens.weights_],
         "embedders": {spec: e.model_id for spec, e in ens.embedders_.items()},
         "escalate_below": escalate_below,
+        "languages": list(langs),
         "training_data": [{"source": main.source, "rows": len(main), "weight": 1.0, "sha256": main.digest()}]
         + [{"source": d.source, "rows": len(d), "weight": float(x), "sha256": d.digest()} for d, x in extras],
         "top_k": top_k,

@@ -89,8 +89,9 @@ class Vocabulary:
                 for child in self.children.get(c, []):
                     if not self.rubrics[child].excluded:
                         nxt.append(child)
-                        child_name = clean_name(self.rubrics[child].name_ru)
-                        if not is_generic_name(child_name):
+                        en = lang == "en" and self.rubrics[child].name_en
+                        child_name = en or clean_name(self.rubrics[child].name_ru)
+                        if not (is_generic_name_en(child_name) if en else is_generic_name(child_name)):
                             names.append(child_name)
             frontier = nxt
         seen: set[str] = set()
@@ -129,6 +130,25 @@ def is_generic_name(name: str) -> bool:
     (True, False)
     """
     return bool(_GENERIC.match(name))
+
+
+_GENERIC_EN = re.compile(
+    r"^(?:General (?:issues|problems|questions|materials)|International cooperation|Information (?:activit|support)|"
+    r"Current state|Guid(?:ance|ing) (?:documents|materials)|Terminology|Scientific and technical|"
+    r"Organization of (?:research|scientific)|Personnel|Personalia|Scientific societies|Patent|Standardi[sz]ation|"
+    r"Methodology|History|Documents|Textbooks|Educational|Reference|Bibliograph|Theoretical foundations|"
+    r"Economics and organi[sz]ation|Legal (?:issues|aspects|questions)|Material and technical)",
+    re.IGNORECASE,
+)
+
+
+def is_generic_name_en(name: str) -> bool:
+    """The English twin of :func:`is_generic_name`.
+
+    >>> is_generic_name_en("General issues of algebra"), is_generic_name_en("Semigroups")
+    (True, False)
+    """
+    return bool(_GENERIC_EN.match(name))
 
 
 _CODE_PREFIX = re.compile(r"^\s*(\d{1,2})(?:\.(\d{2}))?(?:\.(\d{2}))?(?!\d)")
@@ -178,7 +198,7 @@ def load_vocabulary() -> Vocabulary:
                 rubrics[code] = Rubric(
                     code,
                     row["name_ru"].strip(),
-                    None,
+                    (row.get("name_en") or "").strip() or None,
                     row["parent"].strip() or None,
                     (row.get("excluded") or "0").strip() == "1",
                 )

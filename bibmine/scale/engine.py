@@ -17,6 +17,7 @@ as a rubric model are sent once per worker with :meth:`DaskEngine.broadcast`.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -69,8 +70,11 @@ class DaskEngine:
             self.client = Client(self.scheduler)
         else:
             n = self.n_workers or max(1, (os.cpu_count() or 1))
+            # silence_logs: the cluster's own chatter (heartbeats at shutdown); a failing task
+            # still raises here with its exception (see map)
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        memory_limit=self.memory_limit, dashboard_address=None)
+                                        memory_limit=self.memory_limit, dashboard_address=None,
+                                        silence_logs=logging.CRITICAL)
             self.client = Client(self.cluster)
         return self
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bibmine.corpus.parquet import Dataset, open_dataset, read_part_records
+import pandas as pd
+
+from bibmine.corpus.parquet import Dataset, iter_part_batches, open_dataset
 from bibmine.specialization.corpus_counts import record_rubrics, st_table
 from bibmine.specialization.counting import StCounts, combine_st, count_st_partial
 
@@ -20,9 +22,13 @@ from bibmine.specialization.counting import StCounts, combine_st, count_st_parti
 def count_part(part: str, dataset: str, rubric_source: str = "prefer-manual", share: str = "affiliation",
                level: int = 1, count_options: dict | None = None):
     """``(StPartial, records counted, records excluded before counting)`` of one part."""
-    records = read_part_records(open_dataset(dataset), part)
-    table, excluded = st_table(records, record_rubrics(records, rubric_source, level),
+    tables, excluded = [], []
+    for records in iter_part_batches(open_dataset(dataset), part):
+        table, left = st_table(records, record_rubrics(records, rubric_source, level),
                                rubric_source=rubric_source, share=share)
+        tables.append(table)
+        excluded += left
+    table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
     return count_st_partial(table, **(count_options or {})), table["record_id"].nunique(), excluded
 
 
