@@ -11,14 +11,14 @@ this script reads them from a folder of CSV files ``row,title_en,abstract_en`` w
         --files eval_a.csv,eval_b.csv --model grnti-default     # once, for the model card
 
 With ``--dev`` the script trains each setting on the labelled data minus the translated rows and
-prints English and Russian scores of those rows; with ``--model`` it scores a trained model on the
+prints English and Russian scores of those rows (rubric names as training rows in Russian only,
+as before, and in both languages); with ``--model`` it scores a trained model on the
 English and on the Russian text of the translated rows.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from pathlib import Path
 
@@ -26,38 +26,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bibmine.rubrics.evaluate import metrics  # noqa: E402
-from bibmine.rubrics.labels import read_labels  # noqa: E402
+from bibmine.rubrics.labels import LabeledSet, read_labels, read_translated  # noqa: E402
 from bibmine.rubrics.model import RubricModel  # noqa: E402
-from bibmine.rubrics.text import join_parts  # noqa: E402
-from bibmine.rubrics.train import TFIDF_PARAMS, fit_model  # noqa: E402
-from bibmine.rubrics.vocabulary import normalize_code  # noqa: E402
+from bibmine.rubrics.train import fit_model  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "grnti"
 EXTRAS = ["gisnauka_segments_train_filtered.csv", "jellywilliam_abstracts_ru_grnti.csv",
           "rusci_bench_grnti_sample20.jsonl"]
 
 
-def translated_rows(source: Path, folder: Path, files: list[str]):
-    """(russian text, english text, level-1 code, manual level-1 codes) per translated row."""
-    with open(source, encoding="utf-8", newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    out = []
-    for name in files:
-        with open(folder / name, encoding="utf-8", newline="") as fh:
-            for t in csv.DictReader(fh):
-                r = rows[int(t["row"])]
-                code = normalize_code(r["top_code"], 1)
-                codes = {normalize_code(c, 1) for c in (r.get("grnti_codes") or "").split(";") if c.strip()}
-                out.append((join_parts([r["title"], r["abstract"]]), join_parts([t["title_en"], t["abstract_en"]]),
-                            code, frozenset({code, *codes} - {None})))
-    return out
-
-
-def score(predict, rows) -> dict:
-    truth = [r[2] for r in rows]
-    sets = [r[3] for r in rows]
-    return {"en": metrics(truth, predict([r[1] for r in rows]), sets),
-            "ru": metrics(truth, predict([r[0] for r in rows]), sets)}
+def score(predict, english: LabeledSet, russian: LabeledSet) -> dict:
+    return {"en": metrics(english.labels, predict(english.texts), english.label_sets),
+            "ru": metrics(russian.labels, predict(russian.texts), russian.label_sets)}
 
 
 def show(name: str, result: dict) -> None:
@@ -74,29 +54,22 @@ def main() -> None:
     ap.add_argument("--model", help="score this trained model")
     ap.add_argument("--dev", action="store_true", help="train settings without the translated rows")
     args = ap.parse_args()
-    rows = translated_rows(DATA / args.source, args.translations, args.files.split(","))
+    source = DATA / args.source
+    english = read_translated(source, [args.translations / f for f in args.files.split(",")])
+    for where, why in english.rejects:
+        print(f"skipped {where}: {why}")
+    full = read_labels(source)
+    groups = set(english.groups)
+    russian = full.subset([i for i, g in enumerate(full.groups) if g in groups])
     if args.model:
         model = RubricModel.load(args.model)
-        show(args.model, score(model.predict, rows))
+        show(args.model, score(model.predict, english, russian))
     if args.dev:
-        held = {r[0][:120] for r in rows}
-        main_set = read_labels(DATA / args.source)
-        main_set = main_set.subset([i for i, t in enumerate(main_set.texts) if t[:120] not in held])
+        main_set = full.subset([i for i, g in enumerate(full.groups) if g not in groups])
         extras = [(read_labels(DATA / "labeled" / f), 0.1) for f in EXTRAS]
-        settings = {
-            "ru names, no English stems": ({"stem_en": False}, ("ru",)),
-            "ru names, English stems": ({"stem_en": True}, ("ru",)),
-            "ru+en names, no English stems": ({"stem_en": False}, ("ru", "en")),
-            "ru+en names, English stems": ({"stem_en": True}, ("ru", "en")),
-        }
-        saved = dict(TFIDF_PARAMS)
-        for name, (params, langs) in settings.items():
-            TFIDF_PARAMS.update(params)
+        for name, langs in {"ru names (before)": ("ru",), "ru+en names": ("ru", "en")}.items():
             model = fit_model("dev", main_set, extras, level2=False, langs=langs)
-            show(name, score(model.predict, rows))
-        TFIDF_PARAMS.clear()
-        TFIDF_PARAMS.update(saved)
-
+            show(name, score(model.predict, english, russian))
 
 if __name__ == "__main__":
     main()

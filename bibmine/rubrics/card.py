@@ -61,6 +61,17 @@ def render_card(card: dict) -> str:
                   ""]
         rows = [{"model": m, "file": f, **v} for m, files in card["eval"].items() for f, v in files.items()]
         lines += _table(rows, [("model", "model"), ("file", "file"), *METRIC_COLUMNS])
+    if card.get("cv_english") or card.get("eval_english"):
+        lines += ["", "## English texts", "",
+                  "The labelled texts are Russian; English quality is measured on English translations of some "
+                  "of their rows (made for bibmine, not shipped: see scripts/eval_translated.py). Cross-validation: "
+                  "the translations of each test fold's rows, scored by that fold's model. Held-out: translations "
+                  "of rows of gisnauka_samples_test_docs.csv, scored once per model.", ""]
+        rows = [{"backend": k, "set": "5-fold CV, translated rows of gisnauka_samples_valid", **v}
+                for k, v in card.get("cv_english", {}).items()]
+        rows += [{"backend": k, "set": "held-out, translated rows of gisnauka_samples_test_docs", **v}
+                 for k, v in card.get("eval_english", {}).items()]
+        lines += _table(rows, [("backend", "backend / model"), ("set", "set"), *METRIC_COLUMNS])
     if card.get("speed"):
         lines += ["", "## Speed (scripts/bench_classify.py, CPU)", ""]
         if card.get("speed_note"):

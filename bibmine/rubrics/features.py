@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 import scipy.sparse as sp
 
-from bibmine.rubrics.text import english_stem, lemma
+from bibmine.rubrics.text import lemma
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -53,8 +53,7 @@ def word_char_ngrams(word: str, ngram_range: tuple[int, int]) -> list[str]:
 class WordNgramTfidf:
     """TF-IDF (sublinear tf, smooth idf, l2 rows) over two feature families of a text.
 
-    - ``w:`` word lemmas (Russian: pymorphy3; English: Snowball stems with ``stem_en``) and
-      ``w:a b`` lemma bigrams when ``word_ngrams`` reaches 2;
+    - ``w:`` word lemmas and ``w:a b`` lemma bigrams when ``word_ngrams`` reaches 2;
     - character n-grams of each word form (``char_ngrams``), weighted by ``char_weight``.
 
     Parameters follow scikit-learn; ``fit`` learns the vocabulary (terms seen in at least
@@ -69,7 +68,6 @@ class WordNgramTfidf:
         max_features: int | None = None,
         char_weight: float = 1.0,
         lemmatize: bool = True,
-        stem_en: bool = False,
     ):
         self.word_ngrams = word_ngrams
         self.char_ngrams = tuple(char_ngrams) if char_ngrams else None
@@ -77,14 +75,11 @@ class WordNgramTfidf:
         self.max_features = max_features
         self.char_weight = char_weight
         self.lemmatize = lemmatize
-        self.stem_en = stem_en
         self._cache: dict[str, np.ndarray] = {}
 
     # --------------------------------------------------------------- analysis
     def _lemma(self, word: str) -> str:
-        if not self.lemmatize:
-            return word
-        return english_stem(word) if self.stem_en and word.isascii() else lemma(word)
+        return lemma(word) if self.lemmatize else word
 
     def _word_terms(self, word: str) -> list[str]:
         terms = ["w:" + self._lemma(word)] if self.word_ngrams >= 1 else []
@@ -185,7 +180,6 @@ class WordNgramTfidf:
             "max_features": self.max_features,
             "char_weight": self.char_weight,
             "lemmatize": self.lemmatize,
-            "stem_en": self.stem_en,
         }
         blob = np.frombuffer("\n".join(self.terms_).encode("utf-8"), dtype=np.uint8)
         return meta, {"terms": blob, "idf": self.idf_}

@@ -120,6 +120,31 @@ def read_labels(
     return out
 
 
+def read_translated(path: str | Path, translations: list[str | Path]) -> LabeledSet:
+    """Translations of rows of a label file, with the labels of the rows they translate.
+
+    Each translation file is a CSV ``row,title_en,abstract_en`` where ``row`` is the 0-based data
+    row of ``path``; a translated row keeps the original's group (``<stem>:<line>``), so it can be
+    matched to the original in cross-validation.  Rows the original file rejected are rejected.
+    """
+    path = Path(path)
+    base = read_labels(path)
+    index = {g: i for i, g in enumerate(base.groups)}
+    out = LabeledSet(source=f"{path.name} (translated)")
+    for tpath in map(Path, translations):
+        for number, row in _read_csv(tpath):
+            group = f"{path.stem}:{int(row['row']) + 2}"
+            i = index.get(group)
+            text = join_parts([row.get("title_en") or "", row.get("abstract_en") or ""])
+            if i is None:
+                out.rejects.append((f"{tpath.name} row {number}", f"{group} is not a labelled row of {path.name}"))
+            elif not text:
+                out.rejects.append((f"{tpath.name} row {number}", "no text"))
+            else:
+                out.add(text, base.labels[i], list(base.fine[i]), group)
+    return out
+
+
 def _read_csv(path: Path):
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     with path.open(encoding="utf-8-sig", newline="") as fh:

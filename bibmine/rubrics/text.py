@@ -105,28 +105,6 @@ def lemma(word: str) -> str:
     return _morph().parse(word)[0].normal_form.replace("ё", "е") if len(word) > 2 else word
 
 
-_LATIN = re.compile(r"^[a-z]+$")
-
-
-@lru_cache(maxsize=1)
-def _english_stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=500_000)
-def english_stem(word: str) -> str:
-    """Snowball (Porter2) stem of a lower-case English word; other words unchanged.
-
-    >>> english_stem("superconductivity"), english_stem("composites"), english_stem("почвы")
-    ('superconduct', 'composit', 'почвы')
-    """
-    if not _LATIN.match(word) or len(word) <= 3:
-        return word
-    return _english_stemmer().stemWord(word)
-
-
 def lemmatize(text: str) -> str:
     """Lower-cased words of a text, Russian ones lemmatized (pymorphy3), joined by spaces."""
     return " ".join(lemma(w) for w in _WORD.findall(text.lower()))

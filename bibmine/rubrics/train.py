@@ -26,8 +26,7 @@ DEFAULT_BACKENDS = ("tfidf-svm", "tfidf-zeroshot")
 DEFAULT_WEIGHTS = {"tfidf-svm": 1.0, "tfidf-zeroshot": 0.15, "use-logreg": 0.5, "use-zeroshot": 0.15,
                    "st-logreg": 0.3, "st-zeroshot": 0.1}
 SLOW_BACKENDS = ("use-logreg", "use-zeroshot", "st-logreg", "st-zeroshot")
-TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": (2, 5), "min_df": 2, "max_features": 120_000, "char_weight": 0.3,
-                "stem_en": True}
+TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": (2, 5), "min_df": 2, "max_features": 120_000, "char_weight": 0.3}
 # Languages of the rubric names used as training rows and zero-shot descriptions (English names
 # are the project's translations, see data/SOURCES.md): English texts have no other signal.
 LANGS = ("ru", "en")

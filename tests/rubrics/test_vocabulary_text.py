@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bibmine.corpus.model import Record, Text, Venue
 from bibmine.rubrics.labels import read_labels
 from bibmine.rubrics.text import MAX_CHARS, lemmatize, record_text
+from bibmine.rubrics.train import vocabulary_set
 from bibmine.rubrics.vocabulary import load_vocabulary, normalize_code
 
 from .conftest import SHARED
@@ -28,6 +31,25 @@ def test_description_has_sub_rubrics_but_no_boilerplate():
     assert d.startswith("Математика. ")
     assert "Алгебра" in d and "Теория вероятностей и математическая статистика" in d
     assert "Общие вопросы" not in d
+
+
+def test_every_rubric_has_an_english_name_and_english_descriptions():
+    v = load_vocabulary()
+    levels23 = [r for r in v.rubrics.values() if r.level > 1]
+    assert len(levels23) == 862 + 7047
+    assert all(r.name_en and not re.search("[а-яё]", r.name_en, re.I) for r in levels23)
+    assert v["27.43"].name_en == "Probability theory and mathematical statistics"
+    d = v.description("27", depth=1, lang="en")
+    assert d.startswith("Mathematics. ") and "Algebra; Topology" in d
+    assert "General issues" not in d
+
+
+def test_vocabulary_rows_in_both_languages():
+    ru = vocabulary_set()
+    both = vocabulary_set(langs=("ru", "en"))
+    assert len(ru) == 862 - 7 + 7047 - 85 and len(both) == 2 * len(ru)
+    i = both.groups.index("vocabulary:en:27.17.19")
+    assert both.texts[i] == "Mathematics. Algebra. Rings and modules" and both.labels[i] == "27"
 
 
 @pytest.mark.parametrize("raw,level,code", [
