@@ -94,10 +94,9 @@ def assign(
             counts = do_assign(c, matcher, progress=lambda n: bar.advance(task, n))
         else:
             from bibmine.regions.partitions import assign_dataset
-            from bibmine.scale.engine import open_engine
-            from bibmine.scale.exchange import corpus_dataset
+            from bibmine.scale.exchange import distributed
 
-            with corpus_dataset(c, exchange, part_size=part_size) as ds, open_engine(engine, scheduler, workers) as e:
+            with distributed(c, engine, scheduler, workers, exchange, part_size) as (ds, e):
                 counts = assign_dataset(c, e, ds, gazetteer, progress=lambda n: bar.advance(task, n))
     typer.echo(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
 

@@ -199,10 +199,9 @@ def classify(
             info = classify_corpus(c, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only, progress=tick)
         else:
             from bibmine.rubrics.partitions import classify_dataset
-            from bibmine.scale.engine import open_engine
-            from bibmine.scale.exchange import corpus_dataset
+            from bibmine.scale.exchange import distributed
 
-            with corpus_dataset(c, exchange, part_size=part_size) as ds, open_engine(engine, scheduler, workers) as e:
+            with distributed(c, engine, scheduler, workers, exchange, part_size) as (ds, e):
                 info = classify_dataset(c, e, ds, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only,
                                         progress=tick)
     rate = info["records"] / info["seconds"] if info["seconds"] else 0.0

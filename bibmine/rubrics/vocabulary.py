@@ -91,7 +91,7 @@ class Vocabulary:
                         nxt.append(child)
                         en = lang == "en" and self.rubrics[child].name_en
                         child_name = en or clean_name(self.rubrics[child].name_ru)
-                        if not (is_generic_name_en(child_name) if en else is_generic_name(child_name)):
+                        if not is_generic_name(child_name, "en" if en else "ru"):
                             names.append(child_name)
             frontier = nxt
         seen: set[str] = set()
@@ -123,15 +123,6 @@ _GENERIC = re.compile(
 )
 
 
-def is_generic_name(name: str) -> bool:
-    """True for boilerplate sub-rubric names that every section has.
-
-    >>> is_generic_name("Общие вопросы алгебры"), is_generic_name("Полугруппы")
-    (True, False)
-    """
-    return bool(_GENERIC.match(name))
-
-
 _GENERIC_EN = re.compile(
     r"^(?:General (?:issues|problems|questions|materials)|International cooperation|Information (?:activit|support)|"
     r"Current state|Guid(?:ance|ing) (?:documents|materials)|Terminology|Scientific and technical|"
@@ -140,15 +131,18 @@ _GENERIC_EN = re.compile(
     r"Economics and organi[sz]ation|Legal (?:issues|aspects|questions)|Material and technical)",
     re.IGNORECASE,
 )
+_GENERIC_BY_LANG = {"ru": _GENERIC, "en": _GENERIC_EN}
 
 
-def is_generic_name_en(name: str) -> bool:
-    """The English twin of :func:`is_generic_name`.
+def is_generic_name(name: str, lang: str = "ru") -> bool:
+    """True for boilerplate sub-rubric names that every section has (Russian or English names).
 
-    >>> is_generic_name_en("General issues of algebra"), is_generic_name_en("Semigroups")
+    >>> is_generic_name("Общие вопросы алгебры"), is_generic_name("Полугруппы")
+    (True, False)
+    >>> is_generic_name("General issues of algebra", "en"), is_generic_name("Semigroups", "en")
     (True, False)
     """
-    return bool(_GENERIC_EN.match(name))
+    return bool(_GENERIC_BY_LANG[lang].match(name))
 
 
 _CODE_PREFIX = re.compile(r"^\s*(\d{1,2})(?:\.(\d{2}))?(?:\.(\d{2}))?(?!\d)")

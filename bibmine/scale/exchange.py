@@ -37,3 +37,15 @@ def corpus_dataset(corpus: Corpus, exchange: str | Path | None = None, *, part_s
             shutil.rmtree(folder, ignore_errors=False)
             if root == default_exchange(corpus) and not any(root.iterdir()):
                 root.rmdir()
+
+
+@contextmanager
+def distributed(corpus: Corpus, engine: str, scheduler: str | None = None, workers: int | None = None,
+                exchange: str | Path | None = None, part_size: int = DEFAULT_PART_SIZE):
+    """``(dataset, engine)`` for a corpus-backed ``--engine`` command: the corpus exported for the
+    workers, and the engine started; both cleaned up when the command ends."""
+    from bibmine.scale.engine import open_engine
+
+    with corpus_dataset(corpus, exchange, part_size=part_size) as dataset, \
+            open_engine(engine, scheduler, workers) as running:
+        yield dataset, running

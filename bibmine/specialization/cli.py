@@ -197,11 +197,10 @@ def st_counts(
             counted = table.record_id.nunique()
             result = count_st(table, **options) if counted else None
         else:
-            from bibmine.scale.engine import open_engine
-            from bibmine.scale.exchange import corpus_dataset
+            from bibmine.scale.exchange import distributed
             from bibmine.specialization.partitions import count_dataset
 
-            with corpus_dataset(c, exchange, part_size=part_size) as ds, open_engine(engine, scheduler, workers) as e:
+            with distributed(c, engine, scheduler, workers, exchange, part_size) as (ds, e):
                 result, counted, excluded = count_dataset(e, ds, rubric_source=rubrics, share=share, **options)
     if not counted:
         raise _fail(f"no record has both a placed region and a {rubrics} rubric "

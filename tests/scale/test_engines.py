@@ -157,3 +157,26 @@ def test_a_failing_task_names_its_part():
         assert next(results) == ("a", "A")
         with pytest.raises(RuntimeError, match=r"_fails_on_b\('b'\) failed on the cluster: bad part"):
             next(results)
+
+
+def test_cli_engine_dask_writes_what_the_local_commands_write(tmp_path):
+    write_parquet(generate_records(400, seed=8), tmp_path / "ds", part_size=400)
+    runner = CliRunner()
+    for name in ("local", "dask"):
+        corpus = str(tmp_path / f"{name}.sqlite")
+        assert runner.invoke(app, ["import", str(tmp_path / "ds"), "--corpus", corpus]).exit_code == 0
+        engine = ["--engine", "dask", "--workers", "1", "--part-size", "150"] if name == "dask" else []
+        for command in (["regions", "assign"], ["rubrics", "classify"],
+                        ["specialization", "st-counts", "--out", str(tmp_path / f"{name}.csv"),
+                         "--counting", "fractional"]):
+            result = runner.invoke(app, [*command, "--corpus", corpus, *engine])
+            assert result.exit_code == 0, result.output
+        assert not (tmp_path / f"{name}.sqlite.exchange").exists()  # the exported dataset is cleaned up
+    with Corpus(tmp_path / "local.sqlite") as a, Corpus(tmp_path / "dask.sqlite") as b:
+        pd.testing.assert_frame_equal(_placements(b), _placements(a))
+        pd.testing.assert_frame_equal(_assignments(b), _assignments(a))
+    local = pd.read_csv(tmp_path / "local.csv")
+    dask = pd.read_csv(tmp_path / "dask.csv")
+    assert len(local) > 100
+    pd.testing.assert_frame_equal(dask.drop(columns="value"), local.drop(columns="value"))
+    np.testing.assert_allclose(dask["value"], local["value"], rtol=1e-12)
