@@ -18,8 +18,9 @@ def test_artifact_is_small_and_documented():
     card = json.loads((PATH / "card.json").read_text(encoding="utf-8"))
     assert card["backends"] == ["tfidf-svm", "tfidf-zeroshot"]
     assert {"accuracy", "macro_f1", "kappa", "in_set_accuracy"} <= set(card["cv"]["tfidf-svm"])
+    assert card["languages"] == ["ru", "en"] and card["eval_english"]["grnti-default"]["n"] == 160
     md = (PATH / "card.md").read_text(encoding="utf-8")
-    assert "5-fold cross-validation" in md and "Held-out evaluation" in md
+    assert "5-fold cross-validation" in md and "Held-out evaluation" in md and "## English texts" in md
 
 
 def test_default_model_assigns_obvious_rubrics():
@@ -39,10 +40,26 @@ def test_default_model_assigns_obvious_rubrics():
     assert level2[0][0].startswith("68.")
 
 
-@pytest.mark.xfail(strict=True, reason="known limitation: the default model is trained on Russian texts only, "
-                   "so English texts fall to rubric 34; strict, so this fails loudly once it is fixed")
 def test_default_model_on_english_texts():
+    # English signal comes only from the English rubric names (the labelled texts are Russian)
+    model = RubricModel.load("grnti-default")
+    texts = {
+        "Neutron scattering and spectroscopy of elementary particles in high-energy physics": "29",
+        "Synthesis and catalytic activity of palladium complexes in organic reactions": "31",
+        "Clinical efficacy of therapy in patients with arterial hypertension and diabetes": "76",
+        "Groundwater pollution by heavy metals in urban areas": "87",
+        "Russian literature of the nineteenth century: the novels of Dostoevsky": "17",
+        "Powder metallurgy of iron-based composites for agricultural machinery": "53",
+        "Existence and uniqueness of solutions of a boundary value problem for partial differential equations": "27",
+        "Monetary policy, inflation and regional economic growth": "06",
+    }
+    assert [r[0][0] for r in model.classify(list(texts), k=1)] == list(texts.values())
+
+
+@pytest.mark.xfail(strict=True, reason="known limitation of a lexical model on English: 'electron transport' "
+                   "pulls to 73 (transport), 'mineral fertilizers' to 52 (mining); strict, so a fix shows")
+def test_default_model_english_lexical_traps():
     model = RubricModel.load("grnti-default")
     texts = ["Superconductivity and electron transport in thin films of cuprates at low temperatures",
-             "Powder metallurgy of iron-based composites for agricultural machinery"]
-    assert [r[0][0] for r in model.classify(texts, k=1)] == ["29", "53"]
+             "Winter wheat yield on chernozem soils under mineral fertilizers"]
+    assert [r[0][0] for r in model.classify(texts, k=1)] == ["29", "68"]
