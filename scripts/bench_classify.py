@@ -16,6 +16,7 @@ import argparse
 import json
 import multiprocessing as mp
 import os
+import queue
 import resource
 import sys
 import time
@@ -101,7 +102,13 @@ def in_process(target, *args):
     q = ctx.Queue()
     p = ctx.Process(target=target, args=(*args, q))
     p.start()
-    out = q.get()
+    while True:  # a child that dies (a backend not installed) must not leave us waiting forever
+        try:
+            out = q.get(timeout=2)
+            break
+        except queue.Empty:
+            if not p.is_alive():
+                raise RuntimeError(f"the measuring process exited with code {p.exitcode}") from None
     p.join()
     return out
 
