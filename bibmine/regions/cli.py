@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bibmine.scale.options import EngineOpt, ExchangeOpt, PartSizeOpt, SchedulerOpt, WorkersOpt, check_engine
+from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 
 app = typer.Typer(
     help="Place affiliations in an organization, city, Russian federal subject and macroregion, with evidence.",
@@ -71,32 +71,27 @@ def _corpus(path: Path | None):
 
 
 @app.command()
+@engine_options
 def assign(
     corpus: CorpusOpt = None,
     gazetteer: Annotated[Path | None, typer.Option("--gazetteer", exists=True, dir_okay=False,
                                                    help=GAZETTEER_HELP)] = None,
-    engine: EngineOpt = "local",
-    scheduler: SchedulerOpt = None,
-    workers: WorkersOpt = None,
-    exchange: ExchangeOpt = None,
-    part_size: PartSizeOpt = 50_000,
+    engine: EngineChoice = LOCAL,
 ) -> None:
     """Place every affiliation of the corpus and store the placements with method and evidence."""
     from rich.progress import Progress
 
-    check_engine(engine, scheduler)
     matcher = _matcher(gazetteer)
     with _corpus(corpus) as c, Progress(transient=True) as bar:
         task = bar.add_task("placing affiliations", total=c.count())
-        if engine == "local":
+        if engine.local:
             from bibmine.regions.store import assign as do_assign
 
             counts = do_assign(c, matcher, progress=lambda n: bar.advance(task, n))
         else:
             from bibmine.regions.partitions import assign_dataset
-            from bibmine.scale.exchange import distributed
 
-            with distributed(c, engine, scheduler, workers, exchange, part_size) as (ds, e):
+            with engine.distributed(c) as (ds, e):
                 counts = assign_dataset(c, e, ds, gazetteer, progress=lambda n: bar.advance(task, n))
     typer.echo(" ".join(f"{k}={v}" for k, v in sorted(counts.items())))
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bibmine.scale.options import EngineOpt, ExchangeOpt, PartSizeOpt, SchedulerOpt, WorkersOpt, check_engine
+from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 
 app = typer.Typer(help="Assign GRNTI rubrics to records: train, evaluate, classify, explain.", no_args_is_help=True)
 console = Console(stderr=True)
@@ -172,20 +172,16 @@ def _open_corpus(path: Path | None):
 
 
 @app.command()
+@engine_options
 def classify(
     corpus: CorpusOpt = None,
     model: ModelOpt = "grnti-default",
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=20)] = 3,
     level: Annotated[int, typer.Option("--level", min=1, max=2)] = 1,
     unlabelled_only: Annotated[bool, typer.Option(help="Skip works that have a manual GRNTI rubric.")] = False,
-    engine: EngineOpt = "local",
-    scheduler: SchedulerOpt = None,
-    workers: WorkersOpt = None,
-    exchange: ExchangeOpt = None,
-    part_size: PartSizeOpt = 50_000,
+    engine: EngineChoice = LOCAL,
 ) -> None:
     """Write automatic GRNTI assignments (model id, scores) for the corpus; manual ones are never touched."""
-    check_engine(engine, scheduler)
     m = _load_model(model)
     with _open_corpus(corpus) as c, _progress() as bar:
         task = bar.add_task("classifying", total=c.count(), rate="")
@@ -193,15 +189,14 @@ def classify(
         def tick(done, secs):
             bar.update(task, completed=done, rate=f"{done / max(secs, 1e-9):,.0f} records/s")
 
-        if engine == "local":
+        if engine.local:
             from bibmine.rubrics.corpus_ops import classify_corpus
 
             info = classify_corpus(c, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only, progress=tick)
         else:
             from bibmine.rubrics.partitions import classify_dataset
-            from bibmine.scale.exchange import distributed
 
-            with distributed(c, engine, scheduler, workers, exchange, part_size) as (ds, e):
+            with engine.distributed(c) as (ds, e):
                 info = classify_dataset(c, e, ds, m, top_k=top_k, level=level, only_unlabelled=unlabelled_only,
                                         progress=tick)
     rate = info["records"] / info["seconds"] if info["seconds"] else 0.0

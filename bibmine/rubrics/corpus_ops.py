@@ -75,6 +75,15 @@ def store_new_vectors(model, cache: EmbeddingCache, records: list[Record], texts
         cache.put(items, emb.model_id)
 
 
+def forget_vectors(model, texts: list[str]) -> None:
+    """Drop a batch's vectors from the dense embedders' in-memory caches, so that memory stays bounded by
+    the batch over a corpus of any size (the corpus, where there is one, keeps them)."""
+    for emb in getattr(model.level1, "embedders_", {}).values():
+        if getattr(emb, "dense", False) and hasattr(emb, "cache"):
+            for t in texts:
+                emb.cache.pop(text_hash(t), None)
+
+
 def has_manual(record: Record) -> bool:
     return any(r.scheme == SCHEME and r.source == "manual" for r in record.rubrics)
 
@@ -91,6 +100,7 @@ def rank_records(model, records: list[Record], top_k: int = 3, level: int = 1, t
     ranked = model.classify(texts, k=top_k, level=level, threshold=threshold) if texts else []
     if cache is not None:
         store_new_vectors(model, cache, recs, texts)
+    forget_vectors(model, texts)
     return [(r.id, tops) for r, tops in zip(recs, ranked, strict=True)], len(records) - len(keep)
 
 

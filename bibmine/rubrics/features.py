@@ -22,7 +22,7 @@ from collections.abc import Iterable
 import numpy as np
 import scipy.sparse as sp
 
-from bibmine.rubrics.text import lemma
+from bibmine.rubrics.text import WORD_CACHE_SIZE, lemma
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -132,7 +132,7 @@ class WordNgramTfidf:
         if ids is None:
             voc = self.vocabulary_
             ids = np.array([voc[t] for t in self._word_terms(word) if t in voc], dtype=np.int32)
-            if len(self._cache) < 1_000_000:
+            if len(self._cache) < WORD_CACHE_SIZE:  # bounded: rare words past the cap are recomputed
                 self._cache[word] = ids
         return ids
 

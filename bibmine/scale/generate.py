@@ -8,7 +8,7 @@ without affiliations.  Nothing here is real; the records only look like what the
 
 >>> recs = list(generate_records(3, seed=1))
 >>> [r.kind.value for r in recs], all(r.affiliations for r in recs)
-(['article', 'article', 'article'], True)
+(['article', 'patent', 'article'], True)
 >>> recs[0].id == list(generate_records(1, seed=1))[0].id
 True
 """

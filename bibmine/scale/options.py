@@ -1,21 +1,60 @@
-"""The command-line options every ``--engine`` command shares (typer annotations)."""
+"""The command-line options every ``--engine`` command shares.
+
+A typer command that takes a parameter ``engine: EngineChoice`` and is decorated with
+:func:`engine_options` gets ``--engine``, ``--scheduler``, ``--workers``, ``--exchange`` and
+``--part-size``, checked once here, and receives them as one :class:`EngineChoice`.
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-EngineOpt = Annotated[str, typer.Option("--engine", help="local (this process) or dask (a Dask cluster).")]
-SchedulerOpt = Annotated[str | None, typer.Option(
-    "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here).")]
-WorkersOpt = Annotated[int | None, typer.Option(
-    "--workers", min=1, help="Worker processes of the LocalCluster (default: one per core).")]
-ExchangeOpt = Annotated[Path | None, typer.Option(
-    "--exchange", help="Folder for the Parquet dataset the workers read (default: <corpus>.exchange beside the "
-    "corpus; on a multi-node cluster, a shared filesystem).")]
-PartSizeOpt = Annotated[int, typer.Option("--part-size", min=1, help="Works per Parquet part (one task each).")]
+from bibmine.corpus.parquet import DEFAULT_PART_SIZE
+
+_OPTIONS = {
+    "engine": (Annotated[str, typer.Option("--engine", help="local (this process) or dask (a Dask cluster).")],
+               "local"),
+    "scheduler": (Annotated[str | None, typer.Option(
+        "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here).")],
+        None),
+    "workers": (Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Worker processes of the LocalCluster (default: one per core).")], None),
+    "exchange": (Annotated[Path | None, typer.Option(
+        "--exchange", help="Folder for the Parquet dataset the workers read (default: <corpus>.exchange beside "
+        "the corpus; on a multi-node cluster, a shared filesystem).")], None),
+    "part_size": (Annotated[int, typer.Option("--part-size", min=1, help="Works per Parquet part (one task each).")],
+                  DEFAULT_PART_SIZE),
+}
+
+
+@dataclass(frozen=True)
+class EngineChoice:
+    """Where a command runs its heavy stage: this process, or a Dask cluster over a Parquet exchange."""
+
+    engine: str = "local"
+    scheduler: str | None = None
+    workers: int | None = None
+    exchange: Path | None = None
+    part_size: int = DEFAULT_PART_SIZE
+
+    @property
+    def local(self) -> bool:
+        return self.engine == "local"
+
+    def distributed(self, corpus):
+        """``(dataset, running engine)`` for ``corpus``; see :func:`bibmine.scale.exchange.distributed`."""
+        from bibmine.scale.exchange import distributed
+
+        return distributed(corpus, self.engine, self.scheduler, self.workers, self.exchange, self.part_size)
+
+
+LOCAL = EngineChoice()
 
 
 def check_engine(engine: str, scheduler: str | None) -> None:
@@ -26,3 +65,30 @@ def check_engine(engine: str, scheduler: str | None) -> None:
         raise typer.BadParameter(f"choose one of {', '.join(ENGINES)}", param_hint="--engine")
     if scheduler and engine != "dask":
         raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+
+
+def engine_options(command):
+    """Give a typer command the engine options in place of its ``engine: EngineChoice`` parameter.
+
+    >>> @engine_options
+    ... def count(corpus: str = "c.sqlite", engine: EngineChoice = LOCAL):
+    ...     return engine
+    >>> list(inspect.signature(count).parameters)
+    ['corpus', 'engine', 'scheduler', 'workers', 'exchange', 'part_size']
+    >>> count(engine="dask", workers=2).workers
+    2
+    """
+    signature = inspect.signature(command, eval_str=True)  # typer reads real annotations, not strings
+    own = [p for p in signature.parameters.values() if p.name != "engine"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+             for name, (annotation, default) in _OPTIONS.items()]
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        chosen = {name: kwargs.pop(name, default) for name, (_annotation, default) in _OPTIONS.items()}
+        check_engine(chosen["engine"], chosen["scheduler"])
+        return command(*args, engine=EngineChoice(**chosen), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own + added)
+    wrapper.__annotations__ = {p.name: p.annotation for p in wrapper.__signature__.parameters.values()}
+    return wrapper

