@@ -21,16 +21,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from bibmine.corpus.model import (
-    Affiliation,
-    Author,
-    Identifiers,
-    Kind,
-    Record,
-    RubricAssignment,
-    Text,
-    Venue,
-)
+from bibmine.corpus.model import Affiliation, Author, Identifiers, Kind, Record, RubricAssignment, Text, Venue
 from bibmine.rubrics.vocabulary import load_vocabulary
 
 SURNAMES = ("Иванов", "Петрова", "Смирнов", "Кузнецова", "Попов", "Соколова", "Лебедев", "Козлова", "Новиков",
