@@ -38,6 +38,7 @@ def test_unknown_phrase_and_language():
         phrase("sec_maps", "de")
 
 
+@pytest.mark.skipif(not MAP_SAMPLE.exists(), reason=f"shared sample not found at {MAP_SAMPLE}")
 def test_viewer_data_of_the_real_sample():
     doc = json.loads(MAP_SAMPLE.read_bytes().decode("utf-8-sig"))
     view, problems = viewer_data(doc)
