@@ -53,35 +53,32 @@ class EmbeddingCache:
         return self.db.execute("SELECT count(*) FROM rubric_embeddings WHERE model_id=?", (model_id,)).fetchone()[0]
 
 
-def warm_embedder_cache(model, cache: EmbeddingCache, records: list[Record], texts: list[str]) -> None:
-    """Fill the dense embedders' in-memory caches from the corpus, and store what is new after use."""
-    for emb in getattr(model.level1, "embedders_", {}).values():
-        if not getattr(emb, "dense", False) or not hasattr(emb, "cache"):
-            continue
-        keys = [(r.id or "", text_hash(t)) for r, t in zip(records, texts, strict=True)]
+def dense_embedders(model):
+    """The model's embedders that keep vectors in an in-memory cache (USE, sentence-transformers)."""
+    return [emb for emb in getattr(model.level1, "embedders_", {}).values()
+            if getattr(emb, "dense", False) and hasattr(emb, "cache")]
+
+
+def warm_embedder_cache(model, cache: EmbeddingCache, records: list[Record], hashes: list[str]) -> None:
+    """Fill the dense embedders' in-memory caches from the corpus (``hashes``: the records' text hashes)."""
+    for emb in dense_embedders(model):
+        keys = [(r.id or "", h) for r, h in zip(records, hashes, strict=True)]
         for (_uid, h), vec in cache.get(keys, emb.model_id).items():
             emb.cache[h] = vec
 
 
-def store_new_vectors(model, cache: EmbeddingCache, records: list[Record], texts: list[str]) -> None:
-    for emb in getattr(model.level1, "embedders_", {}).values():
-        if not getattr(emb, "dense", False) or not hasattr(emb, "cache"):
-            continue
-        items = []
-        for r, t in zip(records, texts, strict=True):
-            h = text_hash(t)
-            if r.id and h in emb.cache:
-                items.append((r.id, h, emb.cache[h]))
-        cache.put(items, emb.model_id)
+def store_new_vectors(model, cache: EmbeddingCache, records: list[Record], hashes: list[str]) -> None:
+    for emb in dense_embedders(model):
+        cache.put([(r.id, h, emb.cache[h]) for r, h in zip(records, hashes, strict=True) if r.id and h in emb.cache],
+                  emb.model_id)
 
 
-def forget_vectors(model, texts: list[str]) -> None:
+def forget_vectors(model, hashes: list[str]) -> None:
     """Drop a batch's vectors from the dense embedders' in-memory caches, so that memory stays bounded by
     the batch over a corpus of any size (the corpus, where there is one, keeps them)."""
-    for emb in getattr(model.level1, "embedders_", {}).values():
-        if getattr(emb, "dense", False) and hasattr(emb, "cache"):
-            for t in texts:
-                emb.cache.pop(text_hash(t), None)
+    for emb in dense_embedders(model):
+        for h in hashes:
+            emb.cache.pop(h, None)
 
 
 def has_manual(record: Record) -> bool:
@@ -95,12 +92,13 @@ def rank_records(model, records: list[Record], top_k: int = 3, level: int = 1, t
     keep = [i for i, t in enumerate(texts) if t]
     recs = [records[i] for i in keep]
     texts = [texts[i] for i in keep]
-    if cache is not None:
-        warm_embedder_cache(model, cache, recs, texts)
+    hashes = [text_hash(t) for t in texts] if dense_embedders(model) else []
+    if cache is not None and hashes:
+        warm_embedder_cache(model, cache, recs, hashes)
     ranked = model.classify(texts, k=top_k, level=level, threshold=threshold) if texts else []
-    if cache is not None:
-        store_new_vectors(model, cache, recs, texts)
-    forget_vectors(model, texts)
+    if cache is not None and hashes:
+        store_new_vectors(model, cache, recs, hashes)
+    forget_vectors(model, hashes)
     return [(r.id, tops) for r, tops in zip(recs, ranked, strict=True)], len(records) - len(keep)
 
 

@@ -17,19 +17,17 @@ import typer
 
 from bibmine.corpus.parquet import DEFAULT_PART_SIZE
 
+# Each option's typer annotation; its default is the EngineChoice field of the same name.
 _OPTIONS = {
-    "engine": (Annotated[str, typer.Option("--engine", help="local (this process) or dask (a Dask cluster).")],
-               "local"),
-    "scheduler": (Annotated[str | None, typer.Option(
+    "engine": Annotated[str, typer.Option("--engine", help="local (this process) or dask (a Dask cluster).")],
+    "scheduler": Annotated[str | None, typer.Option(
         "--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (default: a LocalCluster here).")],
-        None),
-    "workers": (Annotated[int | None, typer.Option(
-        "--workers", min=1, help="Worker processes of the LocalCluster (default: one per core).")], None),
-    "exchange": (Annotated[Path | None, typer.Option(
+    "workers": Annotated[int | None, typer.Option(
+        "--workers", min=1, help="Worker processes of the LocalCluster (default: one per core).")],
+    "exchange": Annotated[Path | None, typer.Option(
         "--exchange", help="Folder for the Parquet dataset the workers read (default: <corpus>.exchange beside "
-        "the corpus; on a multi-node cluster, a shared filesystem).")], None),
-    "part_size": (Annotated[int, typer.Option("--part-size", min=1, help="Works per Parquet part (one task each).")],
-                  DEFAULT_PART_SIZE),
+        "the corpus; on a multi-node cluster, a shared filesystem).")],
+    "part_size": Annotated[int, typer.Option("--part-size", min=1, help="Works per Parquet part (one task each).")],
 }
 
 
@@ -80,14 +78,14 @@ def engine_options(command):
     """
     signature = inspect.signature(command, eval_str=True)  # typer reads real annotations, not strings
     own = [p for p in signature.parameters.values() if p.name != "engine"]
-    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
-             for name, (annotation, default) in _OPTIONS.items()]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=getattr(LOCAL, name),
+                               annotation=annotation) for name, annotation in _OPTIONS.items()]
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        chosen = {name: kwargs.pop(name, default) for name, (_annotation, default) in _OPTIONS.items()}
-        check_engine(chosen["engine"], chosen["scheduler"])
-        return command(*args, engine=EngineChoice(**chosen), **kwargs)
+        chosen = EngineChoice(**{name: kwargs.pop(name, getattr(LOCAL, name)) for name in _OPTIONS})
+        check_engine(chosen.engine, chosen.scheduler)
+        return command(*args, engine=chosen, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=own + added)
     wrapper.__annotations__ = {p.name: p.annotation for p in wrapper.__signature__.parameters.values()}
