@@ -1,11 +1,14 @@
 """Write the corpus (merged works) as CSV, JSON Lines or RIS.
 
+CSV cells that a spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` first) get a leading ``'``
+(:mod:`bibmine.safe_csv`); line breaks inside RIS values become spaces, so a value cannot end its
+record or start another (docs/security.md).
+
 Readers and writers follow the ``write_x`` naming of the project.
 """
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
@@ -13,6 +16,7 @@ from typing import TextIO
 import rispy
 
 from bibmine.corpus.model import Kind, Record, to_json
+from bibmine.safe_csv import SafeDictWriter, fold_line_breaks
 
 CSV_COLUMNS = [
     "id", "kind", "year", "title", "title_ru", "title_en", "authors", "affiliations", "doi", "venue", "issn",
@@ -42,7 +46,7 @@ def _row(rec: Record) -> dict[str, object]:
 
 
 def write_csv(records: Iterable[Record], out: TextIO) -> int:
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+    writer = SafeDictWriter(out, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     n = 0
     for rec in records:
@@ -85,8 +89,18 @@ def _ris_entry(rec: Record) -> dict:
         entry["keywords"] = keywords
     if rec.affiliations:
         entry["author_address"] = "; ".join(a.raw for a in rec.affiliations)
-    entry["id"] = rec.id
-    return entry
+    if rec.id:
+        entry["id"] = rec.id
+    return {key: _fold(value) for key, value in entry.items()}
+
+
+def _fold(value: object) -> object:
+    """Line breaks inside a value become spaces: in RIS a line that begins ``ER  -`` would end the record."""
+    if isinstance(value, str):
+        return fold_line_breaks(value)
+    if isinstance(value, list):
+        return [fold_line_breaks(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 class _RisWriter(rispy.RisWriter):

@@ -33,6 +33,7 @@ from pathlib import Path
 from bibmine.corpus.model import Record
 from bibmine.maps.items import display, norm_key
 from bibmine.maps.terms import singular
+from bibmine.safe_csv import safe_writer
 
 STOP_IN_ACRONYMS = frozenset({"of", "and", "the", "for", "in", "on", "и", "в", "на", "по", "для", "с"})
 COLUMNS = ("label", "replace_by", "reason", "score", "support", "label_occurrences",
@@ -183,7 +184,7 @@ def parallel_keywords(records: Iterable[Record]) -> Counter:
 def write_candidates(candidates: list[Candidate], path: str | Path) -> Path:
     path = Path(path)
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(COLUMNS)
         for c in sorted(candidates, key=lambda c: (c.reason, -c.support, -c.score, c.label)):
             w.writerow([getattr(c, col) for col in COLUMNS])

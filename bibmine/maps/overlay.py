@@ -14,13 +14,13 @@ profile adds up its items' region counts; the region with the largest share *lea
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
 from bibmine.maps.items import region_label
+from bibmine.safe_csv import safe_writer
 
 
 def _mean(M: sp.csr_matrix, values: np.ndarray) -> np.ndarray:
@@ -91,7 +91,7 @@ def write_cluster_profile(rows: list[dict], path: str | Path, regions: list[str]
     cols = ["cluster", "items", "top_items", "located_documents", "leading_region", "leading_region_name",
             "leading_share"] + [f"share {r}" for r in regions]
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(cols)
         for row in rows:
             w.writerow([("" if row[c] is None else row[c]) for c in cols[:7]] +

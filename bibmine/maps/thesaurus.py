@@ -22,6 +22,7 @@ import io
 from pathlib import Path
 
 from bibmine.maps.items import norm_key
+from bibmine.safe_csv import restore_cell
 
 ACCEPT_VALUES = frozenset({"yes", "y", "1", "true", "x", "да", "+"})
 HEADER = ("label", "replace by")
@@ -92,7 +93,7 @@ def read_thesaurus(path: str | Path) -> Thesaurus:
                 continue
             if not row[0].strip():
                 raise ThesaurusError(f"{path}: line {n}: empty label")
-            thesaurus.add(row[0], row[1] if len(row) > 1 else None)
+            thesaurus.add(restore_cell(row[0]), restore_cell(row[1]) if len(row) > 1 else None)
         return thesaurus
     if "label" in header and "replace_by" in header and "accept" in header:
         li, ri, ai = header.index("label"), header.index("replace_by"), header.index("accept")
@@ -102,7 +103,7 @@ def read_thesaurus(path: str | Path) -> Thesaurus:
                     raise ThesaurusError(f"{path}: line {n}: {len(row)} columns, the header has {len(header)}")
                 continue
             if row[ai].strip().lower() in ACCEPT_VALUES:
-                thesaurus.add(row[li], row[ri])
+                thesaurus.add(restore_cell(row[li]), restore_cell(row[ri]))
         return thesaurus
     raise ThesaurusError(
         f"{path}: line 1 must be 'label<TAB>replace by' (VOSviewer) or a review CSV with "

@@ -4,8 +4,10 @@ Map file: a header line (``id``, ``label``, ``description``, ``url``, ``x``, ``y
 ``cluster``, ``weight<...>``, ``score<...>``), then one item per line.  Network file: no
 header, ``id1<TAB>id2<TAB>strength`` per link.  Both are written as UTF-8 with a BOM (as
 VOSviewer's own files with non-ASCII labels are), fields holding a comma, semicolon or
-quote are double-quoted, tabs and line breaks inside a label become spaces.  Readers
-accept tab, comma or semicolon separators, with or without a BOM.
+quote are double-quoted, tabs and line breaks inside a label become spaces, and a text field a
+spreadsheet would evaluate (``=``, ``+``, ``-``, ``@`` first) gets a leading ``'``
+(:mod:`bibmine.safe_csv`; the readers take it off again).  Readers accept tab, comma or
+semicolon separators, with or without a BOM.
 
 >>> quote_field('abbasi, a'), quote_field('почвы'), format_number(2.0), format_number(1/3)
 ('"abbasi, a"', 'почвы', '2', '0.3333333333')
@@ -22,6 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from bibmine.maps.graphs import from_items, score_names, to_items, weight_names
+from bibmine.safe_csv import fold_line_breaks, neutralize_cell, restore_cell
 
 _NEEDS_QUOTES = re.compile(r'[,;"]|^\s|\s$')
 _WEIGHT = re.compile(r"^weight<(.*)>$")
@@ -36,7 +39,7 @@ class MapFileError(ValueError):
 def quote_field(value: object) -> str:
     if value is None:
         return ""
-    text = re.sub(r"[\t\r\n]+", " ", str(value))
+    text = str(neutralize_cell(fold_line_breaks(str(value)).replace("\t", " ")))
     if _NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -150,13 +153,17 @@ def read_map(path: str | Path) -> list[dict]:
                         raise MapFileError(f"{path}: line {n}: cluster is not an integer: {raw!r}")
                     item["cluster"] = int(value)
             elif col == "id":
-                item["id"] = parse_value(raw)
+                item["id"] = _restored(parse_value(raw))
             elif raw != "" or col == "label":
-                item[col] = raw
+                item[col] = restore_cell(raw)
         item.setdefault("id", item.get("label"))
         item.setdefault("label", str(item["id"]))
         items.append(item)
     return items
+
+
+def _restored(value: int | float | str) -> int | float | str:
+    return restore_cell(value) if isinstance(value, str) else value
 
 
 def _number(path, line: int, col: str, raw: str, required: bool) -> float | None:
@@ -180,7 +187,7 @@ def read_network(path: str | Path) -> list[tuple]:
         s = parse_value(row[2]) if len(row) == 3 else 1
         if isinstance(s, str):
             raise MapFileError(f"{path}: line {n}: strength is not a number: {row[2]!r}")
-        links.append((parse_value(row[0]), parse_value(row[1]), s))
+        links.append((_restored(parse_value(row[0])), _restored(parse_value(row[1])), s))
     return links
 
 

@@ -13,12 +13,12 @@ Writes into the output folder:
 
 from __future__ import annotations
 
-import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bibmine.rubrics.agreement import Agreement, agreement, between_annotators
+from bibmine.safe_csv import safe_writer
 from bibmine.specialization.effect import Effect, compare_assignments
 
 Labels = dict[str, list[str]]
@@ -107,7 +107,7 @@ def write_review(path: Path, manual: Labels, automatic: Labels, scores: dict[str
 
 def _csv(path: Path, header: list[str], rows: list[list]) -> Path:
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(header)
         w.writerows(rows)
     return path

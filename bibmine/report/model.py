@@ -24,7 +24,7 @@ from bibmine.specialization.coefficients import is_competence
 from bibmine.specialization.render import cell_colour, text_colour
 
 KINDS = ("text", "int", "num", "num3", "pct", "share", "coef", "bar", "matrix")
-_LEADING_NUMBER = re.compile(r"^\s*[+-]\s*(\d+(?:\.\d+)?)")
+_LEADING_NUMBER = re.compile(r"^\s*[▲▼+-]\s*(\d+(?:\.\d+)?)")  # ▲ / ▼; + / - in folders written before
 
 
 def is_missing(value: object) -> bool:
@@ -126,9 +126,9 @@ def format_number(value: float) -> str:
 
 
 def matrix_value(text: str) -> float | None:
-    """The coefficient at the start of a matrix cell (``+ 2.29; S&T: 53``); None when there is none.
+    """The coefficient at the start of a matrix cell (``▲ 2.29; S&T: 53``); None when there is none.
 
-    >>> matrix_value("+ 2.29; S&T: 53"), matrix_value("- 0.06"), matrix_value("? (undefined: x)")
+    >>> matrix_value("▲ 2.29; S&T: 53"), matrix_value("▼ 0.06"), matrix_value("? (undefined: x)")
     (2.29, 0.06, None)
     """
     match = _LEADING_NUMBER.match(text)

@@ -22,6 +22,7 @@ from pathlib import Path
 from bibmine.corpus.model import normalize_doi
 from bibmine.corpus.store import Corpus
 from bibmine.rubrics.vocabulary import normalize_code
+from bibmine.safe_csv import safe_writer
 from bibmine.sources.encoding import detect_encoding
 
 ID_COLUMNS = ("record_id", "id", "doi", "elibrary_id", "uid")
@@ -168,7 +169,7 @@ def write_assignments(labels: dict[str, dict[str, list[str]]], path: Path,
     """Write ``{annotator: {record_id: [codes]}}`` as ``record_id,rubric,annotator,score``."""
     n = 0
     with open(path, "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(["record_id", "rubric", "annotator", "score"])
         for who in sorted(labels):
             for rid, codes in labels[who].items():

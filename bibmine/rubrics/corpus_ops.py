@@ -8,7 +8,6 @@ never touches manual ones.  Vectors of pretrained embedders are cached in the co
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -18,6 +17,7 @@ import numpy as np
 from bibmine.corpus.model import Record
 from bibmine.rubrics.text import record_text, text_hash
 from bibmine.rubrics.vocabulary import SCHEME, load_vocabulary
+from bibmine.safe_csv import safe_writer
 
 
 class EmbeddingCache:
@@ -221,7 +221,7 @@ def suggest_labels(corpus, model, n: int, out: Path, candidates: int = 2000, div
                          ";".join(f"{classes[t]}:{proba[i, t]:.3f}" for t in top)])
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         # the columns `bibmine import-labels` reads: record_id, rubric (to fill), annotator (to fill)
         w.writerow(["record_id", "rubric", "annotator", "title", "uncertainty", "model_suggests"])
         w.writerows(rows)

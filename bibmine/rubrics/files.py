@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bibmine.rubrics.text import join_parts
+from bibmine.safe_csv import safe_writer
 from bibmine.sources.encoding import detect_encoding
 
 BATCH = 512
@@ -67,7 +68,7 @@ def classify_csv(
     elapsed = time.perf_counter() - start
     dst.parent.mkdir(parents=True, exist_ok=True)
     with dst.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
+        writer = safe_writer(fh)
         writer.writerow(header + added)
         for i, row in enumerate(rows):
             cells = []

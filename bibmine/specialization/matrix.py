@@ -1,10 +1,14 @@
 """The managerial (conjugation) matrix of one level: categories x regions of the macroregion.
 
-Each cell holds (1) + or - (the region's coefficient strictly above the threshold or not; ? when
-undefined), (2) the region's S&T competences among the rubrics the concordance links to the row
-(cross-cutting rubrics are left out there: they have their own part) and (3) the region's
-cross-cutting competences. A last row lists each region's cross-cutting competences. The S&T
-competences come from the ``st`` rows of the same coefficients table (latest year).
+Each cell holds (1) a mark, ▲ or ▼ (the region's coefficient strictly above the threshold or not;
+? when undefined) and the coefficient, (2) the region's S&T competences among the rubrics the
+concordance links to the row (cross-cutting rubrics are left out there: they have their own
+part) and (3) the region's cross-cutting competences. A last row lists each region's
+cross-cutting competences. The S&T competences come from the ``st`` rows of the same coefficients table (latest year).
+
+The marks are symbols, not ``+`` / ``-``: a cell text that begins with ``+`` or ``-`` is a formula to
+a spreadsheet (``+ 1.19; S&T: 68`` opens as ``#NAME?`` or worse), so no cell text begins with
+``=``, ``+``, ``-`` or ``@`` (docs/security.md).
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ import pandas as pd
 from bibmine.specialization.coefficients import competent_rubrics, is_competence, latest
 from bibmine.specialization.concordance import Concordance, default_cross_cutting
 from bibmine.specialization.vocab import MATRIX_LEVELS, Names, category_order, phrase
+
+#: what a cell shows for its sign: above the threshold, not above, undefined
+MARKS = {"+": "▲", "-": "▼", "?": "?"}
 
 
 @dataclass
@@ -53,12 +60,12 @@ class ManagerialMatrix:
         return [c for c in self.categories if self.cells[(c, region)].sign == "+"]
 
     def cell_text(self, category: str, region: str) -> str:
-        """``+ 2.29; S&T: 53, 55; cross-cutting: 50, 20, 28`` (parts without rubrics left out)."""
+        """``▲ 2.29; S&T: 53, 55; cross-cutting: 50, 20, 28`` (parts without rubrics left out)."""
         cell = self.cells[(category, region)]
         if cell.sign == "?":
             head = f"? ({phrase('undefined', self.lang)}: {cell.reason})"
         else:
-            head = f"{cell.sign} {cell.value:.2f}"
+            head = f"{MARKS[cell.sign]} {cell.value:.2f}"
         parts = [head]
         if cell.competences:
             parts.append(f"{phrase('cell_st', self.lang)}: {', '.join(cell.competences)}")
@@ -84,7 +91,7 @@ class ManagerialMatrix:
         for (category, region), cell in self.cells.items():
             rows.append({"level": self.level, "year": self.year, "category": category,
                          "category_name": self.names.category(self.level, category), "region": region,
-                         "value": cell.value, "specialization": cell.sign,
+                         "value": cell.value, "specialization": MARKS[cell.sign],
                          "competences": ";".join(cell.competences),
                          "cross_cutting": ";".join(cell.cross_cutting), "reason": cell.reason})
         return pd.DataFrame(rows)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bibmine.safe_csv import neutralize_frame
 from bibmine.specialization.coefficients import is_competence, latest
 from bibmine.specialization.matrix import ManagerialMatrix
 from bibmine.specialization.vocab import Names, category_order, phrase
@@ -48,12 +49,12 @@ def level_title(level: str, lang: str) -> str:
 
 
 def write_matrix(matrix: ManagerialMatrix, path: str | Path) -> Path:
-    """Write by suffix: ``.csv`` (wide cell texts), ``.xlsx`` (formatted) or ``.html``."""
+    """Write by suffix: ``.csv`` (wide cell texts, formula-safe), ``.xlsx`` (formatted) or ``.html``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        matrix.to_wide().to_csv(path, index=False, encoding="utf-8")
+        neutralize_frame(matrix.to_wide()).to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".xlsx":
         write_matrix_xlsx(matrix, path)
     elif suffix in (".html", ".htm"):
@@ -77,7 +78,7 @@ def _title(matrix: ManagerialMatrix) -> str:
 
 
 def matrix_html(matrix: ManagerialMatrix) -> str:
-    """A standalone HTML page: the matrix with heat-map colours, + / - marks and a legend."""
+    """A standalone HTML page: the matrix with heat-map colours, ▲ / ▼ marks and a legend."""
     e = html.escape
     names = matrix.names
     head = "".join(f"<th>{e(names.region(r))}<br><small>{e(r)}</small></th>" for r in matrix.regions)
@@ -108,7 +109,7 @@ def _page(title: str, lang: str, content: str) -> str:
 
 
 def write_matrix_xlsx(matrix: ManagerialMatrix, path: Path) -> None:
-    """Sheet ``matrix`` (coloured cells, + / - marks, wrapped text), ``legend`` and ``long``."""
+    """Sheet ``matrix`` (coloured cells, ▲ / ▼ marks, wrapped text), ``legend`` and ``long``."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 

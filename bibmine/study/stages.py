@@ -7,7 +7,6 @@ other's Python objects, so any stage can be rerun alone.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from bibmine.corpus.store import Corpus
+from bibmine.safe_csv import safe_writer
 from bibmine.study.config import Study
 
 
@@ -28,15 +28,16 @@ def stage_corpus(study: Study) -> str:
     from bibmine.corpus.importer import import_files
     from bibmine.corpus.stats import corpus_stats
 
-    for suffix in ("", "-wal", "-shm"):  # the study corpus is rebuilt from the study's files
-        Path(f"{study.corpus}{suffix}").unlink(missing_ok=True)
+    if study.rebuild_corpus:  # a corpus this study created (or --fresh-corpus): rebuilt from the study's files
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{study.corpus}{suffix}").unlink(missing_ok=True)
     with Corpus(study.corpus) as corpus:
         reports = import_files(corpus, study.files)
         stats = corpus_stats(corpus)
     folder = study.out / "corpus"
     _write_json(folder / "stats.json", stats.as_dict())
     with open(folder / "imports.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(["file", "format", "encoding", "read", "new", "merged", "duplicate", "rejected", "error"])
         for r in reports:
             w.writerow([r.path.name, r.format, r.encoding, r.read, r.new, r.merged, r.duplicate, r.rejected,
@@ -81,6 +82,7 @@ def stage_specialization(study: Study) -> str:
     from bibmine.specialization.corpus_counts import st_records
     from bibmine.specialization.counting import count_st
     from bibmine.specialization.inputs import read_coefficients, read_values, write_table
+    from bibmine.specialization.vocab import MATRIX_LEVELS
 
     folder = study.out / "specialization"
     tables: list[pd.DataFrame] = []
@@ -109,7 +111,8 @@ def stage_specialization(study: Study) -> str:
             st = location_quotients(counted.values, "country", threshold=study.threshold)
             tables = [t[t.level != "st"] for t in tables] + [st]
     if not tables:
-        return "no coefficients: set [specialization] coefficients or values"
+        _write_json(folder / "notes.json", notes)
+        return "no coefficients: no economic statistics and no S&T counts; matrices and scenarios skipped"
     coefficients = pd.concat(tables, ignore_index=True)
     write_table(coefficients, folder / "coefficients.csv")
     if regions_table is None:
@@ -117,6 +120,12 @@ def stage_specialization(study: Study) -> str:
         regions_table = pd.DataFrame({"region": regions})
     elif study.regions:
         regions_table = regions_table[regions_table.region.isin(study.regions)]
+    missing = [level for level in MATRIX_LEVELS if level not in set(coefficients.level)]
+    if missing:  # no economic statistics: the S&T coefficients stand, matrices and scenarios cannot be built
+        notes.append(f"matrices, scenarios and heat maps skipped: no {', '.join(missing)} coefficients "
+                     "(economic statistics: [specialization] coefficients or values)")
+        _write_json(folder / "notes.json", notes)
+        return f"S&T coefficients only; {notes[-1]}"
     concordance = read_concordance(study.concordance) if study.concordance else read_concordance()
     for lang in sorted({study.lang, "en", "ru"}):
         run_case(coefficients, regions_table, folder, lang, concordance=concordance, threshold=study.threshold,
@@ -187,7 +196,7 @@ def stage_rubrics(study: Study) -> str:
     folder = study.out / "rubrics"
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / "distribution.csv", "w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
+        w = safe_writer(fh)
         w.writerow(["rubric", "name", "manual", "automatic"])
         for code in sorted(set(counts["manual"]) | set(counts["automatic"])):
             w.writerow([code, vocab.name(code, study.lang), counts["manual"][code], counts["automatic"][code]])

@@ -56,7 +56,7 @@ def test_shares_matrices_and_widths(book):
     assert _rules(book["Completeness"]) == {"B2:B4 C2:C4": ["colorScale"]}
     assert book["Regions"]["E2"].value == 0.5 and book["Regions"]["E2"].number_format == "0.0%"
     matrix = book["Matrix national"]
-    assert matrix["A2"].value == "A" and matrix["C2"].value.startswith("+ 3.62; S&T: 68")
+    assert matrix["A2"].value == "A" and matrix["C2"].value.startswith("▲ 3.62; S&T: 68")
     assert matrix["C2"].fill.start_color.rgb.upper().endswith("2F924E") and matrix["C2"].font.b
     assert matrix.column_dimensions["C"].width == 34 and matrix["C2"].alignment.wrap_text
     assert 40 < book["Coef export"].column_dimensions["B"].width <= 60

@@ -77,8 +77,8 @@ def test_matrices_of_the_case(run):
     lang, result = run
     wide = pd.read_csv(result["matrices"]["export"]["csv"]).set_index("category")
     st, cc = ("S&T", "cross-cutting") if lang == "en" else ("НТ", "сквозные")
-    assert wide.loc["72-83", "RU-LIP"] == f"+ 7.53; {st}: 53, 55; {cc}: 50, 20, 28"
-    assert wide.loc["72-83", "RU-BEL"] == f"+ 5.86; {st}: 53; {cc}: 50, 28"  # BEL 55 is 0.77
+    assert wide.loc["72-83", "RU-LIP"] == f"▲ 7.53; {st}: 53, 55; {cc}: 50, 20, 28"
+    assert wide.loc["72-83", "RU-BEL"] == f"▲ 5.86; {st}: 53; {cc}: 50, 28"  # BEL 55 is 0.77
     assert wide.loc["cross-cutting", "RU-BEL"] == "50, 28"
     sheet = openpyxl.load_workbook(result["matrices"]["national"]["xlsx"])["matrix"]
     assert sheet.max_row == 2 + 13 + 1  # title, header, sections A..S of Table 3, cross-cutting

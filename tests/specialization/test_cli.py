@@ -83,9 +83,9 @@ def test_matrix_command(tmp_path, suffix):
     if suffix == "csv":
         wide = pd.read_csv(out).set_index("category")
         # Lipetsk H is exactly 1.00 (no specialization) although its 73 Transport (1.15) is a competence
-        assert wide.loc["H", "RU-LIP"] == "- 1.00; S&T: 73; cross-cutting: 50, 20, 28"
+        assert wide.loc["H", "RU-LIP"] == "▼ 1.00; S&T: 73; cross-cutting: 50, 20, 28"
         # Tambov H 1.22; its 73 Transport is 0.14, so the linked part is empty
-        assert wide.loc["H", "RU-TAM"] == "+ 1.22; cross-cutting: 50, 20, 28"
+        assert wide.loc["H", "RU-TAM"] == "▲ 1.22; cross-cutting: 50, 20, 28"
 
 
 def test_matrix_command_rejects_other_outputs_and_levels(tmp_path):

@@ -27,7 +27,7 @@ def test_lipetsk_cells(case, default):
     # 45 4.77, 81 4.36 are above 1; 47 0.15, 59 0.00, 65 0.36, 66 0.00, 62 0.00; 64 and 60 not in Table 5.
     assert (cell.sign, cell.value, cell.competences) == ("+", 2.29, ["55", "53", "61", "31", "45", "81"])
     assert cell.cross_cutting == ["50", "20", "28"]  # 50 1.47, 20 1.14, 28 1.91
-    assert national.cell_text("C", "RU-LIP") == "+ 2.29; S&T: 55, 53, 61, 31, 45, 81; cross-cutting: 50, 20, 28"
+    assert national.cell_text("C", "RU-LIP") == "▲ 2.29; S&T: 55, 53, 61, 31, 45, 81; cross-cutting: 50, 20, 28"
     # Belgorod: 20 Computer science is 0.83 -> only 50 and 28 are its cross-cutting competences
     assert national.cross_cutting["RU-BEL"] == ["50", "28"]
     macro = managerial_matrix(case, default, "macroregional", regions=REGIONS)
@@ -87,18 +87,18 @@ def test_undefined_coefficient_is_a_question_mark(default):
                           "reason": ["region total V[r,*] is 0", ""]})
     matrix = managerial_matrix(table, default, "national")
     assert matrix.cell_text("C", "RU-A") == "? (undefined: region total V[r,*] is 0)"
-    assert matrix.cell_text("C", "RU-B") == "+ 1.40"
+    assert matrix.cell_text("C", "RU-B") == "▲ 1.40"
 
 
 def test_writers(case, default, tmp_path):
     matrix = managerial_matrix(case, default, "national", regions=REGIONS, lang="ru")
     csv_text = write_matrix(matrix, tmp_path / "m.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0] == "category,name,RU-BEL,RU-VOR,RU-KRS,RU-LIP,RU-TAM"
-    assert '"+ 2.29; НТ: 55, 53, 61, 31, 45, 81; сквозные: 50, 20, 28"' in csv_text
+    assert '"▲ 2.29; НТ: 55, 53, 61, 31, 45, 81; сквозные: 50, 20, 28"' in csv_text
     book = openpyxl.load_workbook(write_matrix(matrix, tmp_path / "m.xlsx"))
     sheet = book["matrix"]
     lip_c = next(row for row in sheet.iter_rows() if row[0].value == "C")[5]
-    assert lip_c.value.startswith("+ 2.29") and lip_c.font.bold
+    assert lip_c.value.startswith("▲ 2.29") and lip_c.font.bold
     # green: t = ln(2.29) / ln(4) = 0.5977 of the way from #c7e9c0 to #238b45:
     # 199 - 164 t = 101 (65), 233 - 94 t = 177 (b1), 192 - 123 t = 118 (76)
     assert lip_c.fill.start_color.rgb.endswith("65b176")
