@@ -1,7 +1,7 @@
 """The one polite HTTP transport every crawler uses.
 
-:class:`PoliteClient` wraps a ``requests`` session (a ``requests_cache.CachedSession``
-when a cache path is configured) and adds what a long crawl needs:
+:class:`PoliteClient` wraps a ``requests`` session (and, when a cache path is configured,
+a requests-cache SQLite file) and adds what a long crawl needs:
 
 - a per-host rate limit (minimum interval between requests to one host; cached
   answers do not count), raised to a site's ``Crawl-delay`` when robots.txt sets one;
@@ -12,8 +12,12 @@ when a cache path is configured) and adds what a long crawl needs:
 - connect and read timeouts;
 - robots.txt for HTML sites (``robots=True``);
 - a User-Agent naming bibmine and a contact e-mail;
+- bounds (:mod:`bibmine.sources.http_limits`): a maximum body size, a maximum inflated
+  size and compression ratio, a wall-clock deadline per request, and redirects only over
+  http(s) to the hosts the crawl may visit; a crossed bound stops the request with a
+  :class:`LimitExceeded` subclass and is never retried;
 - secrets (API keys, tokens, Authorization headers) never in logs, messages or the
-  cache file.
+  cache file (:mod:`bibmine.sources.redact`, :mod:`bibmine.sources.http_cache`).
 
 Every setting lives in :class:`HttpConfig`; :mod:`bibmine.sources.crawl.config` loads
 it from a TOML file and environment variables.
@@ -35,16 +39,43 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 
 from bibmine import __version__
+from bibmine.sources.http_errors import (
+    BadBodyError,
+    BlockedError,
+    DeadlineExceeded,
+    HttpError,
+    LimitExceeded,
+    RateLimitedError,
+    RedirectRefused,
+    ResponseTooLarge,
+    RetriesExhaustedError,
+    RobotsDisallowedError,
+)
+from bibmine.sources.http_limits import MiB, fetch_bounded, watched_session
+from bibmine.sources.redact import (
+    SECRET_HEADERS,
+    SECRET_PARAMS,
+    is_secret_header,
+    is_secret_param,
+    redact_text,
+    redact_url,
+    register_secret,
+    registered_secrets,
+)
+
+__all__ = ["BadBodyError", "BlockedError", "DeadlineExceeded", "HttpConfig", "HttpError", "LimitExceeded",
+           "PoliteClient", "RateLimitedError", "RedirectRefused", "ResponseTooLarge", "RetriesExhaustedError",
+           "RobotsDisallowedError", "describe", "parse_retry_after", "redact"]
 
 log = logging.getLogger("bibmine.http")
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-# Query parameters and headers whose values are secrets: redacted in every message and
-# excluded from cache keys and cached requests.
-SECRET_NAMES = ("api_key", "apikey", "token", "access_token", "key", "Authorization", "Proxy-Authorization",
-                "X-API-Key")
+# Query parameters and headers whose values are secrets (see bibmine.sources.redact).
+SECRET_NAMES = tuple(sorted(SECRET_PARAMS)) + tuple(sorted(SECRET_HEADERS))
+redact = redact_url  # the one redaction of a URL, under its old name
 
 # Requests per second per host when the config says nothing (the sites' documented or
 # customary limits, kept well below them).
@@ -78,64 +109,19 @@ class HttpConfig:
     cache_path: Path | None = None  # requests-cache SQLite file; None: no cache
     cache_expire_s: float = 7 * 24 * 3600
     respect_robots: bool = True
+    # bounds of one request (docs/sources.md, "Bounds"); a crossed bound stops the crawl, resumable
+    max_body_mb: float = 50.0  # body as sent (compressed), MiB; a bigger Content-Length is refused unread
+    max_decompressed_mb: float = 200.0  # body after gzip/deflate inflation, MiB
+    max_compression_ratio: float = 100.0  # inflated/sent, checked once more than 1 MiB is inflated
+    deadline_s: float = 120.0  # wall clock for the whole request (redirects, headers, body); 0 = none
+    max_redirects: int = 10
+    redirect_hosts: list[str] = field(default_factory=list)  # hosts a redirect may go to besides the request's own
 
     def agent(self) -> str:
         if self.user_agent:
             return self.user_agent
         contact = f"; mailto:{self.contact_email}" if self.contact_email else ""
         return f"bibmine/{__version__} (+https://pypi.org/project/bibmine{contact})"
-
-
-class HttpError(RuntimeError):
-    """A request that failed for good; ``url`` is already redacted."""
-
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None):
-        super().__init__(message)
-        self.url = url
-        self.status = status
-
-
-class RetriesExhaustedError(HttpError):
-    """Transient faults (429, 5xx, resets, timeouts, bad bodies) outlasted every retry."""
-
-
-class RateLimitedError(HttpError):
-    """The server asked us to wait longer than ``max_retry_after``: stop and resume later."""
-
-
-class RobotsDisallowedError(HttpError):
-    """robots.txt of the site forbids the URL for our User-Agent."""
-
-
-class BlockedError(HttpError):
-    """A site answered with a captcha or block page (detected by the caller's ``check``)."""
-
-
-class BadBodyError(ValueError):
-    """Raised by a ``check`` callback for a body worth one more try (empty, cut short)."""
-
-
-def redact(url: str, params: dict | None = None) -> str:
-    """The URL with its query, secrets replaced by ``***``.
-
-    >>> redact("https://api.x.org/works?api_key=s3cret&page=2")
-    'https://api.x.org/works?api_key=***&page=2'
-    >>> redact("https://api.x.org/works", {"token": "t", "q": "Липецк"})
-    'https://api.x.org/works?token=***&q=Липецк'
-    """
-    parts = urlsplit(url)
-    pairs: list[tuple[str, str]] = []
-    if parts.query:
-        for item in parts.query.split("&"):
-            name, _, value = item.partition("=")
-            pairs.append((name, value))
-    for name, value in (params or {}).items():
-        if value is not None:
-            pairs.append((name, str(value)))
-    secret = {s.lower() for s in SECRET_NAMES}
-    shown = [f"{n}={'***' if n.lower() in secret else v}" for n, v in pairs]
-    base = url.split("?", 1)[0]
-    return base + ("?" + "&".join(shown) if shown else "")
 
 
 def describe(method: str, url: str, params: dict | None = None, body: Any = None) -> str:
@@ -180,8 +166,13 @@ class PoliteClient:
         self.sleep = sleep
         self.clock = clock
         self.rng = rng or random.Random()
-        self.session = self._make_session()
+        self.session = watched_session()
         self.session.headers["User-Agent"] = self.config.agent()
+        self.cache = None
+        if self.config.cache_path is not None:
+            from bibmine.sources.http_cache import SecretFreeCache
+
+            self.cache = SecretFreeCache(self.config.cache_path, self.config.cache_expire_s)
         self._last: dict[str, float] = {}
         self._crawl_delay: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
@@ -189,21 +180,10 @@ class PoliteClient:
         self.n_requests = 0  # requests that went to the network
         self.n_retries = 0
 
-    def _make_session(self) -> requests.Session:
-        cfg = self.config
-        if cfg.cache_path is None:
-            return requests.Session()
-        import requests_cache
-
-        Path(cfg.cache_path).parent.mkdir(parents=True, exist_ok=True)
-        return requests_cache.CachedSession(
-            str(cfg.cache_path), backend="sqlite", expire_after=cfg.cache_expire_s,
-            allowable_methods=("GET", "HEAD", "POST"), allowable_codes=(200,),
-            ignored_parameters=SECRET_NAMES, match_headers=False, stale_if_error=False,
-        )
-
     def close(self) -> None:
         self.session.close()
+        if self.cache is not None:
+            self.cache.close()
 
     def __enter__(self) -> PoliteClient:
         return self
@@ -235,11 +215,21 @@ class PoliteClient:
                 headers: dict | None = None, decode: str = "json", robots: bool = False,
                 check: Callable[[requests.Response, str], None] | None = None,
                 ok_statuses: tuple[int, ...] = ()) -> Any:
-        shown = redact(url, params)
+        shown = redact_url(url, params)
+        for name, value in (params or {}).items():
+            if is_secret_param(str(name)):
+                register_secret(None if value is None else str(value))
+        for name, value in (headers or {}).items():
+            if is_secret_header(name):
+                register_secret(value)
         if robots and self.config.respect_robots:
             self._check_robots(url, shown)
-        prepared = self.session.prepare_request(
-            requests.Request(method, url, params=_clean(params), json=json_body, headers=headers))
+        try:
+            prepared = self.session.prepare_request(
+                requests.Request(method, url, params=_clean(params), json=json_body, headers=headers))
+        except (requests.RequestException, ValueError) as exc:  # a malformed URL (e.g. a --base-url typo)
+            raise HttpError(f"{method} {shown}: not a URL bibmine can request ({type(exc).__name__}: "
+                            f"{_short(exc)})", url=shown) from None
         cfg = self.config
         last_error = "no attempt made"
         for attempt in range(cfg.max_retries + 1):
@@ -247,12 +237,20 @@ class PoliteClient:
                 self.n_retries += 1
             wait: float | None = None
             try:
-                response = self._send(prepared)
-            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                response = self._send(prepared, shown)
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+                    urllib3.exceptions.HTTPError) as exc:
                 last_error = f"{type(exc).__name__}: {_short(exc)}"
                 self._warn(method, shown, attempt, last_error)
                 self._backoff(attempt)
                 continue
+            except BadBodyError as exc:  # a compressed body cut short or garbled
+                last_error = str(exc)
+                self._warn(method, shown, attempt, last_error)
+                self._backoff(attempt)
+                continue
+            except requests.RequestException as exc:  # not transient (an invalid redirect URL, ...)
+                raise HttpError(f"{method} {shown}: {type(exc).__name__}: {_short(exc)}", url=shown) from None
             status = response.status_code
             if status in ok_statuses:
                 return None
@@ -271,8 +269,9 @@ class PoliteClient:
             if status >= 400:
                 raise HttpError(f"{method} {shown}: HTTP {status} {response.reason or ''}".rstrip(),
                                 url=shown, status=status)
+            from_cache = getattr(response, "from_cache", False)
             try:
-                return self._decode(response, decode, check)
+                result = self._decode(response, decode, check)
             except BlockedError as exc:
                 self._forget(prepared)
                 exc.url = shown
@@ -282,36 +281,35 @@ class PoliteClient:
                 last_error = f"{exc}" if isinstance(exc, BadBodyError) else f"invalid JSON ({_short(exc)})"
                 self._warn(method, shown, attempt, last_error)
                 self._backoff(attempt)
+                continue
+            if self.cache is not None and not from_cache and status == 200:
+                self.cache.put(prepared, response)  # only a body that passed its checks is kept
+            return result
         raise RetriesExhaustedError(
             f"{method} {shown}: failed after {cfg.max_retries + 1} attempts; last error: {last_error}",
             url=shown)
 
     # ------------------------------------------------------------ internals
-    def _send(self, prepared: requests.PreparedRequest) -> requests.Response:
+    def _send(self, prepared: requests.PreparedRequest, shown: str) -> requests.Response:
+        if self.cache is not None:
+            cached = self.cache.get(prepared)
+            if cached is not None:
+                return cached
         host = urlsplit(prepared.url).netloc
-        cached = self._is_cached(prepared)
-        if not cached:
-            self._throttle(host)
+        self._throttle(host)
         cfg = self.config
-        response = self.session.send(prepared, timeout=(cfg.connect_timeout, cfg.read_timeout))
-        if not getattr(response, "from_cache", False):
-            self.n_requests += 1
+        self.n_requests += 1
+        response = fetch_bounded(
+            self.session, prepared, shown, timeout=(cfg.connect_timeout, cfg.read_timeout),
+            deadline_s=cfg.deadline_s, max_redirects=cfg.max_redirects, allowed_hosts=set(cfg.redirect_hosts),
+            max_body=int(cfg.max_body_mb * MiB), max_decompressed=int(cfg.max_decompressed_mb * MiB),
+            max_ratio=cfg.max_compression_ratio)
+        response._content = _mask_secrets(response.content)  # a server echoing our key must not put it in the corpus
         return response
 
-    def _is_cached(self, prepared: requests.PreparedRequest) -> bool:
-        cache = getattr(self.session, "cache", None)
-        if cache is None:
-            return False
-        try:
-            return bool(cache.contains(request=prepared))
-        except Exception as exc:  # a damaged cache must not stop a crawl: just go to the network
-            log.warning("http cache lookup failed (%s); fetching from the network", _short(exc))
-            return False
-
     def _forget(self, prepared: requests.PreparedRequest) -> None:
-        cache = getattr(self.session, "cache", None)
-        if cache is not None:
-            cache.delete(requests=[prepared])
+        if self.cache is not None:
+            self.cache.forget(prepared)
 
     def _throttle(self, host: str) -> None:
         rate = self.config.rates.get(host, self.config.default_rate)
@@ -382,7 +380,7 @@ class PoliteClient:
             text = self.request("GET", robots_url, decode="text", check=_accept_any, ok_statuses=(
                 400, 401, 403, 404, 410))
         except HttpError as exc:
-            log.warning("robots.txt %s unavailable: %s", robots_url, exc)
+            log.warning("robots.txt %s unavailable: %s", redact_url(robots_url), exc)
             return None
         parser.parse((text or "").splitlines())  # 4xx: no robots.txt, everything allowed
         return parser
@@ -398,7 +396,15 @@ def _clean(params: dict | None) -> dict | None:
     return {k: v for k, v in params.items() if v is not None}
 
 
+def _mask_secrets(content: bytes) -> bytes:
+    for secret in registered_secrets():
+        raw = secret.encode("utf-8")
+        if raw in content:
+            content = content.replace(raw, b"***")
+    return content
+
+
 def _short(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) < 200 else text[:197] + "..."
+    text = redact_text(exc)
+    return text if len(text) < 300 else text[:297] + "..."
 
