@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -60,7 +61,7 @@ def open_corpus(path: Path) -> Corpus:
     try:
         return Corpus(path, must_exist=True)
     except FileNotFoundError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
 
 
@@ -94,21 +95,21 @@ def import_cmd(
 
         reports = import_files(c, files, format=format, fuzzy=not no_fuzzy,
                                config=DedupConfig(title_threshold=title_threshold), on_record=on_record)
-    table = Table(title=f"Import into {corpus}")
+    table = Table(title=f"Import into {escape(str(corpus))}")
     for col in ("file", "format", "encoding", "read", "new", "merged", "duplicate", "rejected"):
         table.add_column(col, justify="right" if col in ("read", "new", "merged", "duplicate", "rejected") else "left")
     for r in reports:
-        table.add_row(r.path.name, r.format or "-", r.encoding or "-", str(r.read), str(r.new), str(r.merged),
+        table.add_row(escape(r.path.name), r.format or "-", r.encoding or "-", str(r.read), str(r.new), str(r.merged),
                       str(r.duplicate), str(r.rejected))
     console.print(table)
     code = 0
     for r in reports:
         if r.error:
-            err.print(f"[red]error[/red]: {r.error}", markup=True, highlight=False)
+            err.print(f"[red]error[/red]: {escape(str(r.error))}", markup=True, highlight=False)
             code = max(code, EXIT_UNREADABLE)
         if r.rejected:
-            err.print(f"[yellow]{r.path}[/yellow]: {r.rejected} record(s) quarantined; first: "
-                      + "; ".join(r.rejects[:3]), highlight=False)
+            err.print(f"[yellow]{escape(str(r.path))}[/yellow]: {r.rejected} record(s) quarantined; first: "
+                      + escape("; ".join(r.rejects[:3])), highlight=False)
             code = max(code, EXIT_REJECTS)
     if code == EXIT_REJECTS:
         err.print("Good records were imported; see rejects with: bibmine quarantine")
@@ -125,7 +126,7 @@ def stats(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", hel
     if as_json:
         typer.echo(json.dumps(st.as_dict(), ensure_ascii=False, indent=2))
         return
-    console.print(f"[bold]{corpus}[/bold]: {st.works} works from {st.source_records} source records; "
+    console.print(f"[bold]{escape(str(corpus))}[/bold]: {st.works} works from {st.source_records} source records; "
                   f"{st.quarantined} quarantined")
     for title, counter in (("kind", st.by_kind), ("language", st.by_language), ("source", st.by_source)):
         t = Table(title=f"Works by {title}" if title != "source" else "Source records by format")
@@ -174,12 +175,12 @@ def export(
                     manifest = write_parquet(c.iter_works(), out, part_size=part_size,
                                              progress=lambda n: bar.advance(task, n))
             except FileExistsError as exc:
-                err.print(f"error: {exc}", highlight=False)
+                err.print(f"error: {escape(str(exc))}", highlight=False)
                 raise typer.Exit(2) from None
             n = manifest["records"]
         else:
             n = do_export(c.iter_works(), out, format)
-    console.print(f"wrote {n} works to {out}")
+    console.print(f"wrote {n} works to {escape(str(out))}", highlight=False)
 
 
 @app.command()
@@ -200,7 +201,7 @@ def dedup(
             try:
                 left, restored = undo_merge(c, undo)
             except (KeyError, ValueError) as exc:
-                err.print(f"error: {str(exc).strip(chr(39))}")
+                err.print(f"error: {escape(str(exc).strip(chr(39)))}")
                 raise typer.Exit(2) from None
             console.print(f"merge {undo} undone: {restored} split from {left}")
             return
@@ -220,8 +221,9 @@ def dedup(
     for col in ("merge", "work", "merged source", "rule", "score", "work title", "source title"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(str(r["id"]), r["uid"], f"{r['format']} ({Path(r['batch_source']).name})", r["rule"],
-                      f"{r['score']:.3f}", r["work_title"] or "", from_json(r["source_data"]).title or "")
+        table.add_row(str(r["id"]), r["uid"], escape(f"{r['format']} ({Path(r['batch_source']).name})"), r["rule"],
+                      f"{r['score']:.3f}", escape(r["work_title"] or ""),
+                      escape(from_json(r["source_data"]).title or ""))
     console.print(table)
     console.print("A rule named after an identifier (doi, wos, scopus, ...) means both records carry it; "
                   "fuzzy_title means title, year and first author agree. Undo with: bibmine dedup --undo ID")
@@ -236,8 +238,26 @@ def quarantine(corpus: CorpusOpt, limit: Annotated[int, typer.Option(help="Rows 
     for col in ("file", "where", "reason"):
         table.add_column(col, overflow="fold")
     for r in rows[:limit]:
-        table.add_row(r["path"] or "", r["location"] or "", r["reason"])
+        table.add_row(escape(r["path"] or ""), escape(r["location"] or ""), escape(r["reason"]))
     console.print(table)
+
+
+def _check_lang(lang: str | None) -> None:
+    from bibmine.study.checks import choice_problem
+
+    if lang is not None and (problem := choice_problem(lang, ("en", "ru"))):
+        raise typer.BadParameter(problem, param_hint="--lang")
+
+
+def _run_or_exit(config, *, force: bool, fresh_corpus: bool = False) -> None:
+    from bibmine.study.config import ConfigError
+    from bibmine.study.runner import run_study
+
+    try:
+        run_study(config, console, force=force, fresh_corpus=fresh_corpus)
+    except ConfigError as exc:
+        err.print(f"error: {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from None
 
 
 @app.command("run")
@@ -245,20 +265,23 @@ def run_cmd(
     study: Annotated[Path, typer.Argument(help="Study file (TOML).", exists=True, dir_okay=False)],
     force: Annotated[bool, typer.Option("--force", help="Rerun every stage, changed or not.")] = False,
     lang: Annotated[str | None, typer.Option("--lang", help="Report language: en or ru.")] = None,
+    fresh_corpus: Annotated[bool, typer.Option(
+        "--fresh-corpus", help="Rebuild the existing bibmine corpus named in [study] corpus from the study's files "
+        "(by default an existing corpus is opened and the files are added to it).")] = False,
 ) -> None:
     """Run a whole study: sources -> corpus -> regions -> rubrics -> specialization -> maps -> report."""
     from bibmine.study.config import ConfigError, load_study
-    from bibmine.study.runner import run_study
 
+    _check_lang(lang)
     try:
         config = load_study(study)
     except ConfigError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     if lang:
         config.lang = lang
-    run_study(config, console, force=force)
-    console.print(f"report: {config.out / 'report.html'}", highlight=False)
+    _run_or_exit(config, force=force, fresh_corpus=fresh_corpus)
+    console.print(f"report: {escape(str(config.out / 'report.html'))}", highlight=False)
 
 
 @app.command()
@@ -269,12 +292,13 @@ def demo(
 ) -> None:
     """Run the bundled demo study (invented CBE records + the published Central Black Earth case)."""
     from bibmine.demo import demo_study
-    from bibmine.study.runner import run_study
 
+    _check_lang(lang)
     config = demo_study(out)
     config.lang = lang
-    run_study(config, console, force=force)
-    console.print(f"[bold]Demo report:[/bold] {(config.out / 'report.html').resolve()}", highlight=False)
+    _run_or_exit(config, force=force)
+    console.print(f"[bold]Demo report:[/bold] {escape(str((config.out / 'report.html').resolve()))}",
+                  highlight=False)
 
 
 def _register_stages() -> None:

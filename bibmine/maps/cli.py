@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
 
@@ -70,6 +71,7 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
     from bibmine.maps.output import write_all
     from bibmine.maps.thesaurus import ThesaurusError, read_thesaurus
     from bibmine.maps.validate import errors
+    from bibmine.study.checks import option_regions
 
     if counting not in COUNTING_METHODS:
         raise typer.BadParameter(f"choose one of {', '.join(COUNTING_METHODS)}", param_hint="--counting")
@@ -77,6 +79,8 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
         raise typer.BadParameter(f"choose one of {', '.join(NORMALIZATIONS)}", param_hint="--normalization")
     if lang not in ("ru", "en"):
         raise typer.BadParameter("choose ru or en", param_hint="--lang")
+    region = option_regions(region, "--region", foreign_ok=True)
+    overlay_region = option_regions(overlay_region, "--overlay-region", foreign_ok=True)
     try:
         base = default_layout(kind)
         layout = LayoutParams(attraction=base.attraction if attraction is None else attraction,
@@ -85,7 +89,7 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
                                 merge_small_clusters=merge_small_clusters, seed=seed)
         the = read_thesaurus(thesaurus) if thesaurus is not None else None
     except (ValueError, ThesaurusError) as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     options = MapOptions(counting=counting, min_occurrences=min_occurrences, top_n=top,
                          normalization=normalization, cluster=cluster, layout=layout, lang=lang,
@@ -95,7 +99,7 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
     try:
         db = Corpus(corpus, must_exist=True)
     except FileNotFoundError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     with db:
         graph = build_network(db.iter_works(), kind, options, record_filter=record_filter, thesaurus=the,
@@ -124,9 +128,9 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
                   f"{graph.number_of_edges()} links, {n_clusters} clusters")
     _print_skips(stats)
     for name, path in paths.items():
-        console.print(f"  {name}: {path}", highlight=False)
+        console.print(f"  {name}: {escape(str(path))}", highlight=False)
     for v in violations:
-        (err if v.severity == "error" else console).print(str(v), highlight=False)
+        (err if v.severity == "error" else console).print(escape(str(v)), highlight=False)
     if errors(violations):
         raise typer.Exit(1)
     console.print("map.txt, network.txt and map.json pass VOSviewer's file rules")
@@ -135,7 +139,7 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
 def _print_skips(stats: dict) -> None:
     for reason, n in sorted(stats.items()):
         if reason.startswith("skipped") or (reason == "ignored_by_thesaurus" and n):
-            console.print(f"  {reason}: {n}", highlight=False)
+            console.print(f"  {escape(str(reason))}: {n}", highlight=False)
 
 
 def _param(name: str, annotation, default=inspect.Parameter.empty) -> inspect.Parameter:
@@ -242,7 +246,7 @@ def thesaurus_candidates(
     try:
         db = Corpus(corpus, must_exist=True)
     except FileNotFoundError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     occ: Counter = Counter()
     with db:
@@ -251,8 +255,8 @@ def thesaurus_candidates(
         parallel = parallel_keywords(db.iter_works())
     found = find_candidates(occ, fuzzy_threshold=fuzzy_threshold, parallel=parallel, min_support=min_support)
     write_candidates(found, out)
-    console.print(f"{len(found)} candidates among {len(occ)} keywords written to {out}; mark accepted rows "
-                  f"'yes' in the accept column, then pass the file as --thesaurus", highlight=False)
+    console.print(f"{len(found)} candidates among {len(occ)} keywords written to {escape(str(out))}; mark accepted "
+                  f"rows 'yes' in the accept column, then pass the file as --thesaurus", highlight=False)
 
 
 @app.command("thesaurus-export")
@@ -267,7 +271,7 @@ def thesaurus_export(
     try:
         the = read_thesaurus(reviewed)
     except ThesaurusError as exc:
-        err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
     write_thesaurus(the, out)
-    console.print(f"{len(the)} entries written to {out}", highlight=False)
+    console.print(f"{len(the)} entries written to {escape(str(out))}", highlight=False)

@@ -103,7 +103,11 @@ def stats(
     level: Annotated[str, typer.Option(help="subject | macroregion | country")] = "subject",
 ) -> None:
     """Records per subject (or macroregion, country) and the share of records left unplaced."""
-    from bibmine.regions.counting import count_records
+    from bibmine.regions.counting import LEVELS, MODES, count_records
+    from bibmine.study.checks import option_choice
+
+    option_choice(mode, MODES, "--mode")
+    option_choice(level, LEVELS, "--level")
     from bibmine.regions.gazetteer import read_gazetteer
     from bibmine.regions.store import placed_records
 

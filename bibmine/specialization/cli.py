@@ -143,6 +143,9 @@ def scenario(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (codes) instead of text.")] = False,
 ) -> None:
     """Print the scenario model of one region, level by level, with its possible-to-develop rubrics."""
+    from bibmine.study.checks import option_regions
+
+    option_regions([region], "--region")
     try:
         rubrics = parse_cross_cutting(cross_cutting)
     except ValueError as exc:
@@ -158,6 +161,21 @@ def scenario(
         typer.echo(json.dumps(model.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(model.to_text(), nl=False)
+
+
+def _years(text: str | None) -> tuple[int, int] | None:
+    """``2019-2021`` or ``2020`` as an inclusive window; a usage error (exit 2) for anything else."""
+    if not text:
+        return None
+    first, _, last = text.partition("-")
+    try:
+        window = (int(first), int(last or first))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a year window; expected e.g. 2019-2021 or 2020",
+                                 param_hint="--years") from None
+    if window[0] > window[1]:
+        raise typer.BadParameter(f"{text!r}: first year after last", param_hint="--years")
+    return window
 
 
 @app.command("st-counts")
@@ -176,16 +194,20 @@ def st_counts(
 ) -> None:
     """S&T counts per region x GRNTI rubric from the corpus (placed regions, stored rubrics)."""
     from bibmine.corpus.store import Corpus, default_corpus_path
+    from bibmine.regions.counting import MODES
     from bibmine.specialization.corpus_counts import st_records
-    from bibmine.specialization.counting import count_st
+    from bibmine.specialization.counting import SOURCES, count_st
+    from bibmine.study.checks import option_choice
 
+    option_choice(rubrics, ("manual", "automatic", "prefer-manual"), "--rubrics")
+    option_choice(counting, ("whole", "fractional"), "--counting")
+    option_choice(share, MODES, "--share")
+    for source in sources.split(","):
+        option_choice(source, SOURCES, "--sources")
+    window = _years(years)
     path = corpus or default_corpus_path()
     if not path.exists():
         raise _fail(f"no corpus at {path}")
-    window = None
-    if years:
-        first, _, last = years.partition("-")
-        window = (int(first), int(last or first))
     options = {"counting": counting, "years": window, "sources": sources.split(","), "country": "RU"}
     with Corpus(path) as c:
         if engine.local:

@@ -1,21 +1,24 @@
 """Study configuration: one TOML file (see ``bibmine/study/example.toml``, fully commented).
 
-Paths in the file are relative to the file itself.  Unknown keys are errors (a typo must
-not silently fall back to a default), and every error names the key and what is expected.
+Paths in the file are relative to the file itself.  The file is checked against a typed
+schema (``bibmine/study/schema.py``) before any work: unknown sections and keys, wrong types,
+unknown choices and region codes, missing files, ``nan``/``inf`` are all reported at once,
+each as ``section.key: what is wrong (did you mean ...?)``.
 """
 
 from __future__ import annotations
 
-import glob
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bibmine.study.schema import expand, resolve_model_name, type_problems, value_problems
 
 LEVELS_ST = ("corpus", "coefficients")
 
 
 class ConfigError(ValueError):
-    """The study file is wrong; the message names the key."""
+    """The study file is wrong; the message lists every problem as ``section.key: ...``."""
 
 
 @dataclass
@@ -46,87 +49,69 @@ class Study:
     min_occurrences: int = 1
     top: int = 500
     raw: dict = field(default_factory=dict)  # the parsed file, for hashing stage parameters
+    rebuild_corpus: bool = False  # set by the runner: only for a corpus the study created (or --fresh-corpus)
 
 
-_KEYS = {
-    "study": {"name", "lang", "out", "corpus"},
-    "sources": {"files"},
-    "regions": {"regions", "macroregion", "share", "gazetteer"},
-    "rubrics": {"model", "manual_labels"},
-    "specialization": {"coefficients", "values", "st", "counting", "sources", "years", "threshold",
-                       "cross_cutting", "concordance"},
-    "maps": {"networks", "counting", "min_occurrences", "top"},
-}
+def read_study_file(path: Path) -> dict:
+    """The parsed TOML; ConfigError for a file that is not UTF-8 text or not TOML."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the study file ({exc.strerror})") from None
+    if b"\x00" in data:
+        raise ConfigError(f"{path}: not a study file: binary content (a NUL byte at offset {data.index(0)}); "
+                          "expected UTF-8 TOML text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not a study file: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start}); expected UTF-8 TOML text") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
 
-def _check_keys(data: dict, path: Path) -> None:
-    for section, body in data.items():
-        if section not in _KEYS:
-            raise ConfigError(f"{path}: unknown section [{section}]; known: {', '.join(_KEYS)}")
-        if not isinstance(body, dict):
-            raise ConfigError(f"{path}: [{section}] must be a table")
-        unknown = set(body) - _KEYS[section]
-        if unknown:
-            raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} in [{section}]; "
-                              f"known: {', '.join(sorted(_KEYS[section]))}")
-
-
-def _expand(base: Path, patterns: list[str], key: str) -> list[Path]:
-    out: list[Path] = []
-    for pattern in patterns:
-        hits = sorted(glob.glob(str(base / pattern)))
-        if not hits:
-            raise ConfigError(f"{key}: {pattern!r} matches no file (relative to {base})")
-        out.extend(Path(h) for h in hits)
-    return out
-
-
-def _choice(value, allowed: tuple[str, ...], key: str) -> str:
-    if value not in allowed:
-        raise ConfigError(f"{key} = {value!r}: expected one of {', '.join(allowed)}")
-    return value
+def study_problems(data: dict, base: Path) -> list[str]:
+    """Every problem of a parsed study file, as ``section.key: ...`` lines (empty: the file is good)."""
+    return type_problems(data) + value_problems(data, base)
 
 
 def load_study(path: str | Path) -> Study:
-    """Read and check a study file."""
+    """Read and check a study file; ConfigError listing every problem at once."""
     path = Path(path).resolve()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    _check_keys(data, path)
+    data = read_study_file(path)
     base = path.parent
-    s, src, reg, rub, spec, maps = (data.get(k, {}) for k in _KEYS)
-    if "name" not in s:
-        raise ConfigError(f"{path}: [study] name is required")
+    problems = study_problems(data, base)
+    if problems:
+        lines = "\n".join(f"  {p}" for p in problems)
+        raise ConfigError(f"{path}: {len(problems)} problem(s):\n{lines}")
+    s, src, reg, rub, spec, maps = (data.get(k, {}) for k in
+                                    ("study", "sources", "regions", "rubrics", "specialization", "maps"))
     out = base / s.get("out", "study-out")
-    study = Study(path=path, name=str(s["name"]), out=out, corpus=base / s["corpus"] if "corpus" in s
-                  else out / "corpus.sqlite", raw=data)
-    study.lang = _choice(s.get("lang", "en"), ("en", "ru"), "[study] lang")
-    study.files = _expand(base, list(src.get("files", [])), "[sources] files")
-    study.regions = [str(r) for r in reg.get("regions", [])]
+    study = Study(path=path, name=s["name"], out=out,
+                  corpus=base / s["corpus"] if "corpus" in s else out / "corpus.sqlite", raw=data)
+    study.lang = s.get("lang", "en")
+    study.files = [p for pattern in src.get("files", []) for p in expand(base, pattern)]
+    study.regions = list(reg.get("regions", []))
     study.macroregion = reg.get("macroregion")
-    study.share = _choice(reg.get("share", "affiliation"), ("whole", "affiliation", "author"), "[regions] share")
+    study.share = reg.get("share", "affiliation")
     study.gazetteer = base / reg["gazetteer"] if "gazetteer" in reg else None
-    study.model = rub.get("model", "default") or None
-    study.manual_labels = _expand(base, list(rub.get("manual_labels", [])), "[rubrics] manual_labels")
-    study.coefficients = [c if str(c).startswith("bundled:") else str(base / c) for c in spec.get("coefficients", [])]
-    study.values = _expand(base, list(spec.get("values", [])), "[specialization] values")
-    study.st = _choice(spec.get("st", "corpus"), LEVELS_ST, "[specialization] st")
-    study.counting = _choice(spec.get("counting", "whole"), ("whole", "fractional"), "[specialization] counting")
+    model = rub.get("model", "default")
+    study.model = resolve_model_name(model, base) if model else None
+    study.manual_labels = [p for pattern in rub.get("manual_labels", []) for p in expand(base, pattern)]
+    study.coefficients = [c if c.startswith("bundled:") else str(base / c) for c in spec.get("coefficients", [])]
+    study.values = [p for pattern in spec.get("values", []) for p in expand(base, pattern)]
+    study.st = spec.get("st", "corpus")
+    study.counting = spec.get("counting", "whole")
     study.st_sources = list(spec.get("sources", ["publications"]))
     if "years" in spec:
-        years = spec["years"]
-        if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
-            raise ConfigError(f"[specialization] years = {years!r}: expected [first, last], e.g. [2019, 2023]")
-        study.years = (years[0], years[1])
+        study.years = (spec["years"][0], spec["years"][1])
     study.threshold = float(spec.get("threshold", 1.0))
-    study.cross_cutting = [str(c) for c in spec.get("cross_cutting", ["50", "20", "28"])]
+    study.cross_cutting = list(spec.get("cross_cutting", ["50", "20", "28"]))
     study.concordance = base / spec["concordance"] if "concordance" in spec else None
     study.networks = list(maps.get("networks", ["keywords", "rubrics"]))
-    study.map_counting = _choice(maps.get("counting", "full"), ("full", "fractional", "binary"), "[maps] counting")
-    study.min_occurrences = int(maps.get("min_occurrences", 1))
-    study.top = int(maps.get("top", 500))
-    if study.st == "coefficients" and not study.coefficients:
-        raise ConfigError("[specialization] st = 'coefficients' needs [specialization] coefficients files")
+    study.map_counting = maps.get("counting", "full")
+    study.min_occurrences = maps.get("min_occurrences", 1)
+    study.top = maps.get("top", 500)
     return study

@@ -19,12 +19,14 @@ from importlib import metadata
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bibmine import __version__
 from bibmine.corpus.store import file_sha256, now
 from bibmine.study import stages
-from bibmine.study.config import Study
+from bibmine.study.checks import corpus_problem
+from bibmine.study.config import ConfigError, Study
 
 # stage name, function, config sections it reads, input files it reads
 STAGES: list[tuple[str, Callable[[Study], str], tuple[str, ...], Callable[[Study], list[Path]]]] = [
@@ -72,11 +74,84 @@ def _versions() -> dict[str, str]:
     return out
 
 
-def run_study(study: Study, console: Console, *, force: bool = False) -> list[StageRun]:
-    """Run (or skip) every stage; write manifest.json; return what happened per stage."""
-    study.out.mkdir(parents=True, exist_ok=True)
+def _study_folder_problem(study: Study) -> str | None:
+    """Why the output folder may not be written to, or None.
+
+    A study writes only into a folder that is new, empty, or a study folder (it holds
+    ``.bibmine-state.json``), so that it never overwrites a file it did not create.
+    """
+    out = study.out
+    if out.exists() and not out.is_dir():
+        return f"study.out: {out} is an existing file, not a folder"
+    if not out.is_dir() or (out / STATE).exists():
+        return None
+    corpus = {f"{study.corpus.name}{suffix}" for suffix in ("", "-wal", "-shm", "-journal")}
+    others = sorted(p.name for p in out.iterdir()
+                    if not (p.parent.resolve() == study.corpus.parent.resolve() and p.name in corpus))
+    if others:
+        listed = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        return (f"study.out: {out} holds files that no bibmine study wrote ({listed}); bibmine does not write "
+                "among them: choose a new or empty folder")
+    return None
+
+
+def prepare(study: Study, state: dict, *, fresh_corpus: bool = False) -> str:
+    """Check the output folder and the corpus before any work; decide whether the corpus is rebuilt.
+
+    The corpus is rebuilt from the study's files only when this study created it (``corpus_created``
+    in the state file) or with ``fresh_corpus`` (and then only if it is a bibmine corpus); an existing
+    corpus of the user's is opened and the study's files are added to it.  ConfigError when the folder
+    or the corpus must not be touched.  Returns a line saying what happens to the corpus.
+    """
+    problems = [p for p in (_study_folder_problem(study), corpus_problem(study.corpus)) if p]
+    problems = [p if p.startswith("study.out") else f"study.corpus: {p}" for p in problems]
+    if problems:
+        raise ConfigError("\n".join(problems))
+    path = str(study.corpus.resolve())
+    if not study.corpus.exists():
+        state["corpus_created"] = path
+        study.rebuild_corpus = True
+        return f"corpus: {study.corpus} (new)"
+    if state.get("corpus_created") == path:
+        study.rebuild_corpus = True
+        return f"corpus: {study.corpus} (made by this study: rebuilt when [sources] change)"
+    if fresh_corpus:
+        state["corpus_created"] = path
+        study.rebuild_corpus = True
+        return f"corpus: {study.corpus} (existing corpus, rebuilt from the study's files: --fresh-corpus)"
+    study.rebuild_corpus = False
+    return f"corpus: {study.corpus} (existing corpus: opened, the study's files are added, nothing removed)"
+
+
+def skipped_sections(study: Study) -> list[str]:
+    """Sections of the study that will not run, each with the reason (from the study file alone)."""
+    skipped = []
+    if not study.coefficients and not study.values:
+        why = ("no [specialization] section" if "specialization" not in study.raw
+               else "[specialization] names no coefficients or values files")
+        skipped.append(f"specialization (managerial matrices, scenario models, heat maps): no economic "
+                       f"statistics ({why}); S&T counts and coefficients from the corpus are still computed")
+    if study.model is None and not study.manual_labels:
+        skipped.append("rubrics (classification): no model and no manual labels ([rubrics] model = \"\"), "
+                       "so no S&T counts and no rubric map")
+    if not study.networks:
+        skipped.append("maps: [maps] networks is empty")
+    return skipped
+
+
+def run_study(study: Study, console: Console, *, force: bool = False, fresh_corpus: bool = False) -> list[StageRun]:
+    """Run (or skip) every stage; write manifest.json; return what happened per stage.
+
+    ConfigError (nothing written) when the output folder or the corpus must not be touched.
+    """
     state_path = study.out / STATE
-    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.exists() else {}
+    state = json.loads(state_path.read_text(encoding="utf-8")) if state_path.is_file() else {}
+    corpus_line = prepare(study, state, fresh_corpus=fresh_corpus)
+    study.out.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    console.print(escape(corpus_line), highlight=False)
+    for line in skipped_sections(study):
+        console.print(f"[yellow]skipped:[/yellow] {escape(line)}", highlight=False)
     hashes: dict[str, str] = {}
     runs: list[StageRun] = []
     upstream = ""
@@ -84,7 +159,8 @@ def run_study(study: Study, console: Console, *, force: bool = False) -> list[St
         if name == "report":  # the report shows the run: parameters, inputs, timings so far
             _manifest(study, runs, hashes)
         key = _key(study, sections, inputs(study), upstream, hashes)
-        if not force and state.get(name) == key:
+        missing = name == "corpus" and not study.corpus.exists()
+        if not force and not missing and state.get(name) == key:
             runs.append(StageRun(name, False, 0.0, key, "unchanged: skipped"))
             console.print(f"[dim]- {name}: inputs unchanged, skipped[/dim]")
         else:
@@ -93,16 +169,16 @@ def run_study(study: Study, console: Console, *, force: bool = False) -> list[St
                 note = func(study)
                 seconds = time.perf_counter() - t0
             runs.append(StageRun(name, True, seconds, key, note))
-            console.print(f"[green]✓[/green] {name} ({seconds:.1f} s): {note}", highlight=False)
+            console.print(f"[green]✓[/green] {name} ({seconds:.1f} s): {escape(note)}", highlight=False)
             state[name] = key
             state_path.write_text(json.dumps(state, indent=2), encoding="utf-8")
         upstream = key
     _manifest(study, runs, hashes)
-    table = Table(title=f"Study '{study.name}'")
+    table = Table(title=f"Study '{escape(study.name)}'")
     for col in ("stage", "ran", "seconds", "result"):
         table.add_column(col)
     for r in runs:
-        table.add_row(r.name, "yes" if r.ran else "skipped", f"{r.seconds:.1f}", r.note)
+        table.add_row(r.name, "yes" if r.ran else "skipped", f"{r.seconds:.1f}", escape(r.note))
     console.print(table)
     return runs
 
