@@ -9,10 +9,19 @@ pair is the same work when the normalized titles agree (rapidfuzz token-sort
 ratio >= ``title_threshold``), the years differ by at most ``year_tolerance``, the
 first-author surnames agree where both are in the same script, and no identifier
 of the same scheme conflicts.
+
+Guards that no score overrides: placeholders (``NA``, ``[Anonymous]``) are missing
+values (:mod:`bibmine.corpus.placeholders`); two records with different values of one
+identifier scheme are never the same work; titles that differ in a number or Roman
+numeral (part 1 / part 2, volume II / III) and generic or notice titles (editorial,
+correction, "От редакции") never merge by title.  Pairs that look alike but fail a
+guard go to the review list (``bibmine dedup --candidates``).
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from dataclasses import dataclass
 from importlib import resources
 
@@ -105,31 +114,136 @@ def _same_script(a: str, b: str) -> bool:
     return a[:1].isascii() == b[:1].isascii()
 
 
-def title_score(keys: list[str], year: int | None, surname: str | None, cand: Candidate,
-                config: DedupConfig) -> float | None:
-    """Title similarity (0..100) when year, surname and title agree, else None.
+def _load_title_rules() -> tuple[frozenset[str], tuple[str, ...], re.Pattern]:
+    data = tomllib.loads((resources.files("bibmine.corpus") / "data" / "generic_titles.toml").read_text("utf-8"))
+    suffix = re.compile("|".join(f"(?:{p})" for p in data["notice_suffix_patterns"]))
+    return frozenset(data["generic_words"]), tuple(data["notice_prefixes"]), suffix
 
-    Identifier conflicts are checked separately (:func:`ids_conflict`), only for
-    pairs that pass this cheaper test.
+
+_GENERIC_WORDS, _NOTICE_PREFIXES, _NOTICE_SUFFIX = _load_title_rules()
+_ROMAN = frozenset(["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv",
+                    "xvi", "xvii", "xviii", "xix", "xx"])
+_NUMBERED = frozenset(["part", "parts", "vol", "volume", "issue", "no", "number", "chapter", "section",
+                       "phase", "stage", "series", "book", "tome", "часть", "том", "выпуск", "глава",
+                       "раздел", "номер", "этап", "серия", "книга"])
+_DIGITS = re.compile(r"\d+")
+
+
+def title_numbers(key: str) -> tuple[str, ...]:
+    """Numbers a title carries (digit runs, Roman numerals), sorted; titles that differ here are different works.
+
+    >>> title_numbers("soil carbon part ii"), title_numbers("h2o and co2 in 2020 soils")
+    (('ii',), ('2', '2', '2020'))
+    >>> title_numbers("part i of the study"), title_numbers("can i trust it")
+    (('i',), ())
+    """
+    words = key.split()
+    found = [str(int(d)) for d in _DIGITS.findall(key)]
+    for i, w in enumerate(words):
+        if w in _ROMAN or (w in ("i", "v", "x") and i > 0 and words[i - 1] in _NUMBERED):
+            found.append(w)
+    return tuple(sorted(found))
+
+
+def is_generic_title(key: str) -> bool:
+    """A title that names no particular work (front matter) or a notice about another work.
+
+    >>> is_generic_title("introduction to the special issue"), is_generic_title("от редакции")
+    (True, True)
+    >>> is_generic_title("correction soil carbon of the voronezh region")
+    True
+    >>> is_generic_title("is bluetooth low energy feasible for ticketing vol 5 100120 2020")
+    True
+    >>> is_generic_title("introduction of maize hybrids in the voronezh region")
+    False
+    """
+    if not key:
+        return False
+    if key.startswith(_NOTICE_PREFIXES) and any(key == p or key.startswith(p + " ") for p in _NOTICE_PREFIXES):
+        return True
+    if _NOTICE_SUFFIX.search(key):
+        return True
+    words = [w for w in key.split() if w not in _STOP and not w.isdigit() and w not in _ROMAN]
+    return all(w in _GENERIC_WORDS for w in words)
+
+
+def title_match(keys: list[str], year: int | None, surname: str | None, cand: Candidate,
+                config: DedupConfig) -> tuple[float | None, str | None]:
+    """(title similarity 0..100, reason it may not merge) for a record and a stored work.
+
+    The score is None when year, first author or title disagree.  A score with a reason
+    means the titles look alike but the guards say they are different works (numbers
+    that differ, a generic or notice title): such pairs go to the review list, never
+    merge by themselves.  Identifier conflicts are checked by the caller.
     """
     if year and cand.year and abs(year - cand.year) > config.year_tolerance:
-        return None
+        return None, None
     if (surname and cand.first_author and _same_script(surname, cand.first_author)
             and fuzz.ratio(surname, cand.first_author) < config.surname_threshold):
-        return None
-    best = 0.0
+        return None, None
+    best, blocked = 0.0, (0.0, None)
     for a in keys:
         if len(a.split()) < config.min_title_words:
             continue
         for b in cand.title_keys:
-            best = max(best, fuzz.token_sort_ratio(a, b, score_cutoff=config.title_threshold))
+            score = fuzz.token_sort_ratio(a, b, score_cutoff=config.title_threshold)
+            if score < config.title_threshold:
+                continue
+            reason = _guard(a, b)
+            if reason is None:
+                best = max(best, score)
+            elif score > blocked[0]:
+                blocked = (score, reason)
     if best < config.title_threshold:
-        return None
+        return (blocked[0], blocked[1]) if blocked[1] else (None, None)
     if (year is None or cand.year is None) and best < 97.0:
-        return None  # without years to agree, only near-identical titles count
-    return best
+        return None, None  # without years to agree, only near-identical titles count
+    return best, None
+
+
+def _guard(a: str, b: str) -> str | None:
+    if is_generic_title(a) or is_generic_title(b):
+        return "generic or notice title (correction, editorial, ...): merge only by identifier"
+    na, nb = title_numbers(a), title_numbers(b)
+    if na != nb:
+        return f"titles differ in numbers: {' '.join(na) or '-'} vs {' '.join(nb) or '-'}"
+    return None
+
+
+def title_score(keys: list[str], year: int | None, surname: str | None, cand: Candidate,
+                config: DedupConfig) -> float | None:
+    """Title similarity (0..100) when year, surname, title and the title guards agree, else None."""
+    score, reason = title_match(keys, year, surname, cand, config)
+    return None if reason else score
+
+
+IdMap = dict[str, frozenset[str]]
+
+
+def id_map(pairs: list[tuple[str, str]] | dict[str, str]) -> IdMap:
+    """Identifier values per scheme (a merged work may hold several values of one scheme)."""
+    out: dict[str, set[str]] = {}
+    for scheme, value in (pairs.items() if isinstance(pairs, dict) else pairs):
+        out.setdefault(scheme, set()).add(value)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def id_conflicts(ids: IdMap, other: IdMap) -> list[str]:
+    """Schemes for which both carry values and share none: two different works.
+
+    >>> id_conflicts(id_map([("doi", "10.1/a"), ("wos", "W1")]), id_map([("doi", "10.1/a"), ("wos", "W2")]))
+    ['wos']
+    >>> id_conflicts(id_map([("doi", "10.1/a")]), id_map([("pmid", "1")]))
+    []
+    """
+    return [scheme for scheme, values in ids.items() if other.get(scheme) and not values & other[scheme]]
+
+
+def describe_conflict(schemes: list[str], ids: IdMap, other: IdMap) -> str:
+    """``"wos differs: WOS:1 vs WOS:2"`` for the review list."""
+    return "; ".join(f"{s} differs: {', '.join(sorted(ids[s]))} vs {', '.join(sorted(other[s]))}" for s in schemes)
 
 
 def ids_conflict(ids: dict[str, str], other: dict[str, str]) -> bool:
     """True when both carry an identifier of the same scheme with different values."""
-    return any(other.get(scheme) not in (None, value) for scheme, value in ids.items())
+    return bool(id_conflicts(id_map(ids), id_map(other)))

@@ -13,39 +13,37 @@ from collections.abc import Callable
 from bibmine.corpus.dedup import DedupConfig, title_keys
 from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.model import from_json
-from bibmine.corpus.store import Corpus, now
+from bibmine.corpus.store import Corpus
 
 
 def run_dedup(corpus: Corpus, config: DedupConfig | None = None,
               progress: Callable[[int], None] | None = None) -> int:
-    """Merge stored works that are the same work; return the number of works absorbed."""
+    """Merge stored works that are the same work; return the number of works absorbed.
+
+    The rules are those of import (:func:`bibmine.corpus.matching.decide`): each work is
+    compared with the older works, pairs kept apart by a rule go to the review list.
+    """
     ing = Ingestor(corpus, config)
     db = corpus.db
     absorbed = 0
     work_ids = [r[0] for r in db.execute("SELECT id FROM works ORDER BY id")]
     with corpus.transaction():
         for n, wid in enumerate(work_ids, 1):
-            row = db.execute("SELECT data FROM work_data WHERE id=?", (wid,)).fetchone()
+            row = db.execute("SELECT uid, data FROM work_data WHERE id=?", (wid,)).fetchone()
             if row is None:  # absorbed earlier in this pass
                 continue
-            rec = from_json(row[0])
-            target, rule, score = _exact_other(db, wid, rec)
-            if target is None:
-                target, rule, score = ing.best_fuzzy(rec, title_keys(rec), before=wid)
-            if target is not None and not _declared_distinct(db, target, wid):
-                merge_works(ing, target, wid, rule, score)
-                absorbed += 1
+            rec = from_json(row[1])
+            decision = ing.best_fuzzy(rec, title_keys(rec), before=wid)
+            ing._note_reviews(row[0], decision)
+            targets = [t for t in (decision.target, *decision.join) if t is not None]
+            if targets and not any(_declared_distinct(db, t, wid) for t in targets):
+                ing.absorb(targets[0], wid, decision.rule, decision.score)
+                for other in targets[1:]:
+                    ing.absorb(targets[0], other, decision.rule, 1.0)
+                absorbed += len(targets)
             if progress:
                 progress(n)
     return absorbed
-
-
-def _exact_other(db: sqlite3.Connection, wid: int, rec) -> tuple[int | None, str | None, float | None]:
-    for scheme, value in rec.ids.pairs():
-        hit = db.execute("SELECT work_id FROM identifiers WHERE scheme=? AND value=?", (scheme, value)).fetchone()
-        if hit and hit[0] < wid:
-            return hit[0], scheme, 1.0
-    return None, None, None
 
 
 def _declared_distinct(db: sqlite3.Connection, work_a: int, work_b: int) -> bool:
@@ -59,21 +57,7 @@ def _declared_distinct(db: sqlite3.Connection, work_a: int, work_b: int) -> bool
 
 def merge_works(ing: Ingestor, keep: int, drop: int, rule: str, score: float, detail: str | None = None) -> None:
     """Move every source record of work ``drop`` into ``keep`` and log one merge per record."""
-    db = ing.db
-    moved = [r[0] for r in db.execute("SELECT id FROM source_records WHERE work_id=?", (drop,))]
-    db.execute("UPDATE source_records SET work_id=? WHERE work_id=?", (keep, drop))
-    db.execute("UPDATE merges SET work_id=? WHERE work_id=?", (keep, drop))
-    db.execute("UPDATE OR IGNORE rubric_assignments SET work_id=? WHERE work_id=?", (keep, drop))
-    db.execute("DELETE FROM rubric_assignments WHERE work_id=?", (drop,))
-    db.execute("DELETE FROM identifiers WHERE work_id=?", (drop,))
-    db.execute("DELETE FROM blocks WHERE work_id=?", (drop,))
-    db.execute("DELETE FROM region_placements WHERE work_id=?", (drop,))
-    db.execute("DELETE FROM works WHERE id=?", (drop,))
-    db.executemany(
-        "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
-        [(keep, sid, rule, score, detail, now()) for sid in moved],
-    )
-    ing.rebuild(keep)
+    ing.absorb(keep, drop, rule, score, detail)
 
 
 def undo_merge(corpus: Corpus, merge_id: int) -> tuple[str, str]:
@@ -95,18 +79,9 @@ def undo_merge(corpus: Corpus, merge_id: int) -> tuple[str, str]:
             "SELECT id FROM source_records WHERE work_id=? AND id<>?", (work_id, sid))]
         if not others:
             raise ValueError(f"merge {merge_id}: the work has no other source record to split from")
-        fingerprint, data = db.execute("SELECT fingerprint, data FROM source_records WHERE id=?", (sid,)).fetchone()
-        rec = from_json(data)
-        uid = "bm" + fingerprint[:16]
-        if db.execute("SELECT 1 FROM works WHERE uid=?", (uid,)).fetchone():
-            uid = f"{uid}-{sid}"
-        rec.id = uid
-        new_id = ing.insert_single_work(uid, rec)
-        db.execute("UPDATE source_records SET work_id=? WHERE id=?", (new_id, sid))
-        db.execute("UPDATE merges SET undone=? WHERE id=?", (now(), merge_id))
+        uid = ing.split_out(work_id, sid, "undone by the user")
         db.executemany("INSERT OR IGNORE INTO distinct_pairs(a, b) VALUES (?,?)", [(o, sid) for o in others])
-        old_uid = ing.rebuild(work_id)
-        ing.rebuild(new_id)
+        old_uid = db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
     return old_uid, uid
 
 

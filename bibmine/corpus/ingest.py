@@ -22,7 +22,6 @@ the result.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,15 +31,16 @@ import msgspec
 from bibmine.corpus.dedup import (
     Candidate,
     DedupConfig,
-    blocking_keys,
-    ids_conflict,
+    IdMap,
+    id_map,
     key_sets,
     title_keys,
-    title_score,
+    title_match,
 )
-from bibmine.corpus.merge import merge_records
+from bibmine.corpus.matching import Decision, decide
 from bibmine.corpus.model import Record, from_json, to_json
 from bibmine.corpus.store import Batch, Corpus, now
+from bibmine.corpus.works import WorkEditor
 
 # Rubric assignments that go to the rubric_assignments table (vendor classifications
 # such as WoS categories or OpenAlex topics stay in the record only).
@@ -77,7 +77,7 @@ class Prepared(msgspec.Struct, array_like=True):
     blocks: list[str]  # blocking keys to file the record under
     rubrics: list[tuple[str, str, str, str, float | None]]  # scheme, code, source, annotator, score
     candidates: list[Candidate] = []
-    id_hit: tuple[str, int] | None = None
+    id_hits: list[tuple[str, int]] = []  # (scheme, work id) of stored works sharing an identifier
 
     @property
     def uid(self) -> str:
@@ -99,12 +99,11 @@ def prepare(record: Record, default_format: str, tolerance: int) -> Prepared:
                     lookup, sorted(blocks), rubrics)
 
 
-class Ingestor:
+class Ingestor(WorkEditor):
     """Adds records to a corpus; call inside a transaction (the importer does)."""
 
     def __init__(self, corpus: Corpus, config: DedupConfig | None = None, *, fuzzy: bool = True):
-        self.corpus = corpus
-        self.db = corpus.db
+        super().__init__(corpus)
         self.config = config or DedupConfig()
         self.fuzzy = fuzzy
 
@@ -122,11 +121,14 @@ class Ingestor:
         known = self._known_fingerprints([it.fingerprint for it in items])
         self._lookup_ids(items)
         if self.fuzzy:
-            self._lookup_candidates([it for it in items if it.id_hit is None and it.keys])
+            # records whose identifier hits turn out to conflict are matched by title too
+            self._lookup_candidates([it for it in items if it.keys])
         stamp = now()
+        self._ids: dict[int, IdMap] = {}  # identifiers of the works met in this chunk, written or not
+        self._uids: dict[int, str] = {}
         next_id = (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1
-        pending: list[tuple[int, Prepared]] = []  # new works not yet written
-        local_ids: dict[tuple[str, str], int] = {}  # identifiers seen in this chunk -> work id
+        self._pending: list[tuple[int, Prepared]] = []  # new works not yet written
+        local_ids: dict[tuple[str, str], list[int]] = defaultdict(list)  # identifiers of this chunk -> works
         local_blocks: dict[str, list[Candidate]] = defaultdict(list)
         results: list[AddResult] = []
         for it in items:
@@ -135,31 +137,109 @@ class Ingestor:
                 batch.n_duplicate += 1
                 results.append(AddResult("duplicate", known[it.fingerprint]))
                 continue
-            target, rule, score = self._match_item(it, local_ids, local_blocks)
+            decision = self._decide(it, local_ids, local_blocks)
+            target = decision.target
             if target is None:
                 uid = it.uid
                 target = next_id
                 next_id += 1
-                pending.append((target, it))
-                known[it.fingerprint] = uid
+                self._pending.append((target, it))
+                self._ids[target] = id_map(it.pairs)
+                self._uids[target] = uid
                 batch.n_new += 1
                 results.append(AddResult("new", uid))
             else:
-                if pending and any(wid == target for wid, _ in pending):
-                    self._write_new(pending, batch, stamp)
-                    pending = []
-                uid = self._merge_into(target, it, batch, rule, score)
-                known[it.fingerprint] = uid
+                self._flush_if_pending(batch, stamp, target, *decision.join)
+                uid = self._merge_into(target, it, batch, decision.rule, decision.score)
+                for other in decision.join:
+                    self.absorb(target, other, decision.rule, 1.0)
+                self._ids[target] = _union(self._ids_of(target), id_map(it.pairs))
                 batch.n_merged += 1
-                results.append(AddResult("merged", uid, rule, score))
+                results.append(AddResult("merged", uid, decision.rule, decision.score))
+            known[it.fingerprint] = uid
+            self._note_reviews(uid, decision)
+            if decision.contested:
+                self._flush_if_pending(batch, stamp, *(w for w, _ in decision.contested))
+                for work, schemes in decision.contested:
+                    self._split_ambiguous(work, schemes, it)
             for pair in it.pairs:
-                local_ids.setdefault(pair, target)
+                local_ids[pair].append(target)
             cand = Candidate(target, it.year, it.keys, it.surname)
             for key in it.blocks:
                 local_blocks[key].append(cand)
-        if pending:
-            self._write_new(pending, batch, stamp)
+        if self._pending:
+            self._write_new(self._pending, batch, stamp)
+            self._pending = []
         return results
+
+    def _flush_if_pending(self, batch: Batch, stamp: str, *works: int) -> None:
+        """Write this chunk's new works if any of ``works`` is among them (it is about to change)."""
+        if self._pending and any(wid in works for wid, _ in self._pending):
+            self._write_new(self._pending, batch, stamp)
+            self._pending = []
+
+    def _decide(self, it: Prepared, local_ids: dict, local_blocks: dict) -> Decision:
+        hits = list(it.id_hits)
+        for pair in it.pairs:
+            hits.extend((pair[0], w) for w in local_ids.get(pair, ()))
+        cands: list[Candidate] = []
+        if self.fuzzy and it.keys:
+            cands = list(it.candidates)
+            for key in it.lookup:
+                cands.extend(local_blocks.get(key, ()))
+        return decide(it.pairs, it.keys, it.year, it.surname, hits, cands, self._ids_of, self.config,
+                      fuzzy=self.fuzzy)
+
+    def _note_reviews(self, uid: str, decision: Decision) -> None:
+        """Pairs that look alike but a rule keeps apart go to the analyst's review list."""
+        rows = []
+        for work, score, reason in decision.reviews:
+            other = self._uid_of(work)
+            if other != uid:
+                a, b = sorted((uid, other))
+                rows.append((a, b, score, reason, now()))
+        if rows:
+            self.db.executemany("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
+                                "VALUES (?,?,?,?,?)", rows)
+
+    def _uid_of(self, work_id: int) -> str:
+        if work_id not in self._uids:
+            self._uids[work_id] = self.db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
+        return self._uids[work_id]
+
+    def _split_ambiguous(self, work_id: int, schemes: list[str], it: Prepared) -> None:
+        """Split out members of a work that joined it by title alone and match ``it`` just as well.
+
+        ``it`` carries other values of ``schemes`` than the work; a member without any
+        value of those schemes and without an identifier shared with another member could
+        be either work, so it stands alone (and is listed for review), whichever came first.
+        """
+        rows = self.db.execute("SELECT id, data FROM source_records WHERE work_id=? ORDER BY id",
+                               (work_id,)).fetchall()
+        if len(rows) < 2:
+            return
+        members = [(sid, from_json(data)) for sid, data in rows]
+        maps = {sid: id_map(rec.ids.pairs()) for sid, rec in members}
+        loose = []
+        for sid, rec in members:
+            mine = maps[sid]
+            if any(mine.get(s) for s in schemes):
+                continue
+            if any(mine.get(s, frozenset()) & other.get(s, frozenset())
+                   for osid, other in maps.items() if osid != sid for s in mine):
+                continue
+            cand = Candidate(-1, rec.year, title_keys(rec), rec.first_author_surname)
+            score, reason = title_match(it.keys, it.year, it.surname, cand, self.config)
+            if score is not None and reason is None:
+                loose.append(sid)
+        if loose and len(loose) < len(members):
+            for sid in loose:
+                new_uid = self.split_out(work_id, sid, "ambiguous: matches works whose identifiers differ")
+                self.db.execute("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
+                                "VALUES (?,?,?,?,?)", (*sorted((new_uid, self._uid_of(work_id))), None,
+                                                       "split out: ambiguous, matches works whose identifiers "
+                                                       f"differ ({', '.join(schemes)})", now()))
+            self._ids.pop(work_id, None)
 
     # ------------------------------------------------------------ set-based lookups
     def _known_fingerprints(self, fingerprints: list[str]) -> dict[str, str]:
@@ -179,8 +259,7 @@ class Ingestor:
             "SELECT p.n, p.scheme, i.work_id FROM probe_ids p JOIN identifiers i "
             "ON i.scheme=p.scheme AND i.value=p.value ORDER BY p.rowid").fetchall()
         for n, scheme, work_id in rows:
-            if items[n].id_hit is None:
-                items[n].id_hit = (scheme, work_id)
+            items[n].id_hits.append((scheme, work_id))
 
     def _lookup_candidates(self, items: list[Prepared]) -> None:
         wanted: dict[str, list[int]] = defaultdict(list)
@@ -209,52 +288,34 @@ class Ingestor:
                 if len(items[n].candidates) < self.config.max_candidates:
                     items[n].candidates.append(cand)
 
-    # ------------------------------------------------------------ matching
-    def _match_item(self, it: Prepared, local_ids: dict, local_blocks: dict
-                    ) -> tuple[int | None, str | None, float | None]:
-        if it.id_hit is not None:
-            return it.id_hit[1], it.id_hit[0], 1.0
-        for pair in it.pairs:
-            if pair in local_ids:
-                return local_ids[pair], pair[0], 1.0
-        if not self.fuzzy or not it.keys:
-            return None, None, None
-        cands = list(it.candidates)
-        for key in it.lookup:
-            cands.extend(local_blocks.get(key, ()))
-        return self._best(it.year, it.keys, it.surname, cands, it.pairs)
-
-    def _best(self, year: int | None, keys: list[str], surname: str | None, cands: list[Candidate],
-              pairs: list[tuple[str, str]]) -> tuple[int | None, str | None, float | None]:
-        best: tuple[float, int] | None = None
-        ids = dict(pairs)
-        for cand in cands:
-            score = title_score(keys, year, surname, cand, self.config)
-            if score is None or (best is not None and score <= best[0]):
-                continue
-            if ids and ids_conflict(ids, self._ids_of(cand.work_id)):
-                continue  # two different DOIs (or UTs...) are two works
-            best = (score, cand.work_id)
-        if best is None:
-            return None, None, None
-        return best[1], "fuzzy_title", best[0] / 100.0
-
-    def best_fuzzy(self, record: Record, keys: list[str], *, before: int | None = None
-                   ) -> tuple[int | None, str | None, float | None]:
-        """The most similar stored work passing every guard (only works with id < ``before`` if set)."""
-        lookup = key_sets(record, keys, self.config.year_tolerance)[0]
-        if not lookup:
-            return None, None, None
-        rows = self.db.execute(
-            "SELECT DISTINCT w.id, w.year, w.title_keys, w.first_author FROM blocks b JOIN works w ON w.id=b.work_id "
-            "WHERE b.key IN (" + ",".join("?" * len(lookup)) + ") LIMIT ?",
-            (*lookup, self.config.max_candidates)).fetchall()
+    # ------------------------------------------------------------ matching stored works
+    def best_fuzzy(self, record: Record, keys: list[str], *, before: int | None = None) -> Decision:
+        """The rules of :func:`~bibmine.corpus.matching.decide` against stored works (id < ``before`` if set)."""
         limit = before if before is not None else 1 << 62
-        cands = [Candidate(wid, y, (tk or "").split("\n"), fa) for wid, y, tk, fa in rows if wid < limit]
-        return self._best(record.year, keys, record.first_author_surname, cands, record.ids.pairs())
+        pairs = record.ids.pairs()
+        hits = [(scheme, wid) for scheme, value in pairs for (wid,) in self.db.execute(
+            "SELECT work_id FROM identifiers WHERE scheme=? AND value=? AND work_id < ?", (scheme, value, limit))]
+        cands: list[Candidate] = []
+        lookup = key_sets(record, keys, self.config.year_tolerance)[0]
+        if lookup:
+            rows = self.db.execute(
+                "SELECT DISTINCT w.id, w.year, w.title_keys, w.first_author FROM blocks b JOIN works w "
+                "ON w.id=b.work_id WHERE b.key IN (" + ",".join("?" * len(lookup)) + ") AND w.id < ? LIMIT ?",
+                (*lookup, limit, self.config.max_candidates)).fetchall()
+            cands = [Candidate(wid, y, (tk or "").split("\n"), fa) for wid, y, tk, fa in rows]
+        self._ids, self._uids = {}, {}
+        return decide(pairs, keys, record.year, record.first_author_surname, hits, cands, self._ids_of,
+                      self.config, fuzzy=self.fuzzy)
 
-    def _ids_of(self, work_id: int) -> dict[str, str]:
-        return dict(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?", (work_id,)).fetchall())
+    def _ids_of(self, work_id: int) -> IdMap:
+        cache = getattr(self, "_ids", None)
+        if cache is not None and work_id in cache:
+            return cache[work_id]
+        found = id_map(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?",
+                                       (work_id,)).fetchall())
+        if cache is not None:
+            cache[work_id] = found
+        return found
 
     # ------------------------------------------------------------ writing
     def _write_new(self, pending: list[tuple[int, Prepared]], batch: Batch, stamp: str) -> None:
@@ -288,55 +349,6 @@ class Ingestor:
             self._insert_rubrics([(work_id, *r, batch.id, now()) for r in it.rubrics])
         return uid
 
-    def insert_single_work(self, uid: str, record: Record) -> int:
-        """A new work row for one record (used when a merge is undone)."""
-        keys = title_keys(record)
-        cur = self.db.execute(
-            "INSERT INTO works(uid, kind, year, title, title_keys, doi, first_author, n_sources, data, updated) "
-            "VALUES (?,?,?,?,?,?,?,1,?,?)",
-            (uid, record.kind.value, record.year, record.title, "\n".join(keys), record.ids.doi,
-             record.first_author_surname, to_json(record).decode(), now()))
-        return cur.lastrowid
-
-    def _index(self, work_id: int, record: Record, keys: list[str]) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
-            [(s, v, work_id) for s, v in record.ids.pairs()])
-        self.db.executemany(
-            "INSERT OR IGNORE INTO blocks(key, work_id) VALUES (?,?)",
-            [(k, work_id) for k in blocking_keys(record, keys)])
-
-    def _insert_rubrics(self, rows: list[tuple]) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO rubric_assignments(work_id, scheme, code, source, annotator, score, "
-            "batch_id, created) VALUES (?,?,?,?,?,?,?,?)", rows)
-
-    def rebuild(self, work_id: int) -> str:
-        """Recompute a work's shown values and index rows from its source records."""
-        rows = self.db.execute(
-            "SELECT id, data FROM source_records WHERE work_id=? ORDER BY id", (work_id,)).fetchall()
-        uid = self.db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
-        sources = [(sid, from_json(data)) for sid, data in rows]
-        merged, prov = merge_records(sources)
-        merged.id = uid
-        keys = title_keys(merged)
-        self.db.execute(
-            "UPDATE works SET kind=?, year=?, title=?, title_keys=?, doi=?, first_author=?, n_sources=?, "
-            "data=?, provenance=?, updated=? WHERE id=?",
-            (merged.kind.value, merged.year, merged.title, "\n".join(keys), merged.ids.doi,
-             merged.first_author_surname, len(rows), to_json(merged).decode(),
-             json.dumps(prov) if prov else None, now(), work_id))
-        self.db.execute("DELETE FROM identifiers WHERE work_id=?", (work_id,))
-        self.db.execute("DELETE FROM blocks WHERE work_id=?", (work_id,))
-        # its affiliations may have changed: the regions stage places the work again
-        self.db.execute("DELETE FROM region_placements WHERE work_id=?", (work_id,))
-        self._index(work_id, merged, keys)
-        for _, rec in sources:  # every source's identifiers stay findable, even if not shown
-            self.db.executemany(
-                "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
-                [(s, v, work_id) for s, v in rec.ids.pairs()])
-        return uid
-
 
 IN_SIZE = 512  # parameters per IN list
 
@@ -354,3 +366,7 @@ def _select_in(db, sql: str, values: list) -> list[tuple]:
         part = values[i:i + IN_SIZE]
         rows.extend(db.execute(statement, part + [None] * (IN_SIZE - len(part))).fetchall())
     return rows
+
+
+def _union(a: IdMap, b: IdMap) -> IdMap:
+    return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}

@@ -19,6 +19,8 @@ import unicodedata
 
 import msgspec
 
+from bibmine.corpus.placeholders import is_placeholder
+
 
 class Kind(enum.StrEnum):
     """Document kinds, publications and patent-office registrations alike."""
@@ -70,6 +72,11 @@ class Author(msgspec.Struct, omit_defaults=True):
     affiliations: list[int] = msgspec.field(default_factory=list)
     ids: dict[str, str] = msgspec.field(default_factory=dict)  # e.g. scopus author id
 
+    @property
+    def display(self) -> str:
+        """The name in bibmine's one printed form (``Gupta, N.``); :attr:`name` keeps it as the source gave it."""
+        return display_name(self.name) or self.name
+
 
 class Venue(msgspec.Struct, omit_defaults=True):
     name: str | None = None
@@ -89,6 +96,9 @@ class PatentNumber(msgspec.Struct, omit_defaults=True):
     kind_code: str | None = None  # e.g. C1, U1, A1
 
 
+ID_SCHEMES = ("doi", "openalex", "wos", "scopus", "elibrary", "pmid", "lens")
+
+
 class Identifiers(msgspec.Struct, omit_defaults=True):
     doi: str | None = None
     openalex: str | None = None
@@ -100,13 +110,19 @@ class Identifiers(msgspec.Struct, omit_defaults=True):
     patent: PatentNumber | None = None
 
     def pairs(self) -> list[tuple[str, str]]:
-        """(scheme, value) pairs of every identifier that is set, for exact matching."""
+        """(scheme, value) pairs of every identifier that is set, for exact matching.
+
+        Placeholders (``NA``, ``0``, ``-``...) are missing values, never identifiers.
+
+        >>> Identifiers(doi="10.1/x", pmid="NA").pairs()
+        [('doi', '10.1/x')]
+        """
         out = []
-        for scheme in ("doi", "openalex", "wos", "scopus", "elibrary", "pmid", "lens"):
+        for scheme in ID_SCHEMES:
             value = getattr(self, scheme)
-            if value:
+            if value and not is_placeholder(value):
                 out.append((scheme, value))
-        if self.patent is not None:
+        if self.patent is not None and not is_placeholder(self.patent.number):
             kind = self.patent.kind_code or ""
             out.append(("patent", f"{self.patent.office}{self.patent.number}{kind}"))
         return out
@@ -175,6 +191,7 @@ class Record(msgspec.Struct, omit_defaults=True, kw_only=True):
 
     @property
     def first_author_surname(self) -> str | None:
+        """Folded surname of the first author; None when there is none or it is a placeholder."""
         if not self.authors:
             return None
         return surname_key(self.authors[0].name)
@@ -244,7 +261,7 @@ def title_key(title: str | None) -> str:
     >>> title_key("The <i>Voronezh</i> Region: A Case-Study!")
     'the voronezh region a case study'
     """
-    if not title:
+    if not title or is_placeholder(title):
         return ""
     title = re.sub(r"<[^>]{1,20}>", " ", title)
     return " ".join(_NON_WORD.sub(" ", fold(title)).split())
@@ -263,7 +280,7 @@ def surname_key(name: str | None) -> str | None:
     >>> surname_key("Smith J")
     'smith'
     """
-    if not name:
+    if not name or is_placeholder(name):
         return None
     name = name.strip()
     if "," in name:
@@ -292,16 +309,8 @@ def is_initials_only(name: str) -> bool:
     return not given or bool(_INITIALS.match(given))
 
 
-def normalize_person(name: str) -> str:
-    """Canonical 'surname, initials' form used to compare author names across sources.
-
-    >>> normalize_person("Иванов Иван Иванович")
-    'иванов и.и.'
-    >>> normalize_person("Ivanov, I. I.")
-    'ivanov i.i.'
-    >>> normalize_person("Zhao, ZQ"), normalize_person("Zhao, Zhi-Qiang")
-    ('zhao z.q.', 'zhao z.q.')
-    """
+def _split_person(name: str) -> tuple[str, list[str]]:
+    """(surname, given-name parts) of a personal name in any of the usual orders."""
     name = " ".join(name.split())
     if "," in name:
         surname, given = name.split(",", 1)
@@ -314,9 +323,46 @@ def normalize_person(name: str) -> str:
             surname, given = tokens[0], " ".join(tokens[1:])
         else:
             surname, given = (tokens[-1] if tokens else ""), " ".join(tokens[:-1])
-    initials = "".join(_initials_of(p) for p in re.split(r"[\s.\-]+", given.strip()) if p)
+    return surname.strip(), [p for p in re.split(r"[\s.\-]+", given.strip()) if p]
+
+
+def normalize_person(name: str) -> str:
+    """Canonical 'surname, initials' form used to compare author names across sources.
+
+    >>> normalize_person("Иванов Иван Иванович")
+    'иванов и.и.'
+    >>> normalize_person("Ivanov, I. I.")
+    'ivanov i.i.'
+    >>> normalize_person("Zhao, ZQ"), normalize_person("Zhao, Zhi-Qiang")
+    ('zhao z.q.', 'zhao z.q.')
+    """
+    surname, given = _split_person(name)
+    initials = "".join(_initials_of(p) for p in given)
     out = _NON_WORD.sub("", fold(surname))
     return f"{out} {fold(initials)}".strip()
+
+
+def display_name(name: str) -> str | None:
+    """One printed form of a personal name, whatever the source's order: ``Surname, I.I.``.
+
+    WoS ("GUPTA, N"), Scopus ("Gupta N."), OpenAlex ("N. Gupta") and Russian sources
+    ("Иванов Иван Иванович") print one author differently; shown side by side they look
+    like different people.  None for a placeholder ("[Anonymous]").
+
+    >>> display_name("Gupta, N."), display_name("N. Gupta"), display_name("Gupta N"), display_name("GUPTA, N")
+    ('Gupta, N.', 'Gupta, N.', 'Gupta, N.', 'Gupta, N.')
+    >>> display_name("Иванов Иван Иванович"), display_name("Zhao, Zhi-Qiang"), display_name("[Anonymous]")
+    ('Иванов, И.И.', 'Zhao, Z.Q.', None)
+    """
+    if is_placeholder(name):
+        return None
+    surname, given = _split_person(name)
+    if not surname:
+        return name.strip() or None
+    if surname.isupper() and len(surname) > 1:
+        surname = "-".join(part.capitalize() for part in surname.split("-"))
+    initials = "".join(_initials_of(p).upper() for p in given)
+    return f"{surname}, {initials}" if initials else surname
 
 
 def _initials_of(part: str) -> str:

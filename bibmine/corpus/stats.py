@@ -39,10 +39,17 @@ class CorpusStats:
     def as_dict(self) -> dict:
         return {
             "works": self.works, "source_records": self.source_records, "quarantined": self.quarantined,
-            "by_kind": dict(self.by_kind), "by_year": {str(k): v for k, v in sorted(self.by_year.items())},
+            "by_kind": dict(self.by_kind),
+            "by_year": {str(k): v for k, v in sorted(self.by_year.items(), key=_year_order)},
             "by_language": dict(self.by_language), "by_source": dict(self.by_source),
             "completeness": self.completeness,
         }
+
+
+def _year_order(item: tuple) -> tuple[int, int]:
+    """Years in order, works with no year ("unknown") last; mixing them must not fail."""
+    year = item[0]
+    return (1, 0) if not isinstance(year, int) else (0, year)
 
 
 def record_language(record: Record) -> str:

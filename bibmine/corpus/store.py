@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,10 @@ from bibmine.corpus.model import Record, RubricAssignment, from_json
 
 DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
 ENV_VAR = "BIBMINE_CORPUS"
+# Seconds a writer waits for another writer of the same corpus (a second import running
+# at the same time) before giving up; BIBMINE_BUSY_TIMEOUT overrides it.
+BUSY_TIMEOUT_S = 600.0
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def default_corpus_path() -> Path:
@@ -47,6 +52,42 @@ LATEST_VERSION = _migrations()[-1][0]
 
 class SchemaTooNewError(RuntimeError):
     """The corpus file was written by a newer bibmine."""
+
+
+class NotACorpusError(RuntimeError):
+    """The path names a file that is not a bibmine corpus (an export, another database)."""
+
+
+def is_corpus_file(path: Path) -> bool:
+    """True when ``path`` is an SQLite file with bibmine's schema (or an empty file bibmine may fill)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    if head == b"":
+        return True
+    if head != SQLITE_MAGIC:
+        return False
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return False
+    return not names or {"works", "source_records", "batches"} <= names
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @dataclass
@@ -75,13 +116,21 @@ class Corpus:
         self.path = Path(path) if path else default_corpus_path()
         if must_exist and not self.path.exists():
             raise FileNotFoundError(f"no corpus at {self.path} (import files first, or pass --corpus)")
+        if self.path.exists() and not self.path.is_file():
+            raise NotACorpusError(f"{self.path} is not a regular file, so not a bibmine corpus")
+        if self.path.exists() and not is_corpus_file(self.path):
+            # Never write into a file bibmine did not create: an export, or another database.
+            raise NotACorpusError(f"{self.path} exists and is not a bibmine corpus; "
+                                  "choose another --corpus path (bibmine never overwrites other files)")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        timeout = float(os.environ.get("BIBMINE_BUSY_TIMEOUT") or BUSY_TIMEOUT_S)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache
         self.migrate()
+        self.interrupted = self.mark_interrupted()
 
     # ------------------------------------------------------------ lifecycle
     def __enter__(self) -> Corpus:
@@ -110,7 +159,10 @@ class Corpus:
         for version, name, sql in _migrations():
             if version <= current:
                 continue
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
+            if self.schema_version() >= version:  # another process migrated while we waited
+                self.db.execute("COMMIT")
+                continue
             try:
                 for statement in sql.split(";\n"):
                     if statement.strip():
@@ -146,18 +198,55 @@ class Corpus:
         sha256: str | None = None,
     ) -> Batch:
         cur = self.db.execute(
-            "INSERT INTO batches(kind, source, format, encoding, sha256, started) VALUES (?,?,?,?,?,?)",
-            (kind, source, format, encoding, sha256, now()),
+            "INSERT INTO batches(kind, source, format, encoding, sha256, started, status, pid, host) "
+            "VALUES (?,?,?,?,?,?,'running',?,?)",
+            (kind, source, format, encoding, sha256, now(), os.getpid(), socket.gethostname()),
         )
         return Batch(id=cur.lastrowid, kind=kind, source=source)
 
-    def finish_batch(self, batch: Batch) -> None:
+    def finish_batch(self, batch: Batch, status: str | None = None) -> None:
+        """Save a batch's counts; ``status`` defaults to 'done' ('failed' when nothing was read and it has an error)."""
+        if status is None:
+            status = "failed" if batch.error and batch.n_read == 0 else "done"
         self.db.execute(
             "UPDATE batches SET finished=?, n_read=?, n_new=?, n_merged=?, n_duplicate=?, n_rejected=?, "
-            "error=? WHERE id=?",
+            "error=?, status=? WHERE id=?",
             (now(), batch.n_read, batch.n_new, batch.n_merged, batch.n_duplicate, batch.n_rejected,
-             batch.error, batch.id),
+             batch.error, status, batch.id),
         )
+
+    def stored_counts(self, batch_id: int) -> dict[str, int]:
+        """What a batch really left in the corpus (committed rows), whatever its own counters say."""
+        db = self.db
+        stored = db.execute("SELECT count(*) FROM source_records WHERE batch_id=?", (batch_id,)).fetchone()[0]
+        merged = db.execute(
+            "SELECT count(*) FROM merges m JOIN source_records s ON s.id=m.source_record_id "
+            "WHERE s.batch_id=? AND m.rule <> 'manual'", (batch_id,)).fetchone()[0]
+        rejected = db.execute("SELECT count(*) FROM quarantine WHERE batch_id=?", (batch_id,)).fetchone()[0]
+        return {"n_new": stored - merged, "n_merged": merged, "n_rejected": rejected}
+
+    def mark_interrupted(self) -> list[int]:
+        """Batches left 'running' by a process that no longer exists (kill -9, power cut): mark them.
+
+        Their counts are set to what was committed; the rest of the file was never stored
+        (importing it again adds it; records already stored count as duplicates).
+        """
+        host = socket.gethostname()
+        found = []
+        for batch_id, pid, bhost in self.db.execute(
+                "SELECT id, pid, host FROM batches WHERE status='running'").fetchall():
+            if bhost != host or pid is None or _pid_alive(pid):
+                continue
+            counts = self.stored_counts(batch_id)
+            self.db.execute(
+                "UPDATE batches SET status='interrupted', finished=?, n_new=?, n_merged=?, n_rejected=?, "
+                "n_read=?, error=? WHERE id=? AND status='running'",
+                (now(), counts["n_new"], counts["n_merged"], counts["n_rejected"],
+                 counts["n_new"] + counts["n_merged"] + counts["n_rejected"],
+                 f"interrupted: process {pid} stopped before the import finished; only what it committed "
+                 "is stored (import the file again to add the rest)", batch_id))
+            found.append(batch_id)
+        return found
 
     def quarantine(self, batch: Batch | None, path: str | None, location: str | None, reason: str,
                    raw: str | None) -> None:
@@ -291,7 +380,7 @@ class _Transaction:
         self.db = db
 
     def __enter__(self) -> sqlite3.Connection:
-        self.db.execute("BEGIN")
+        self.db.execute("BEGIN IMMEDIATE")  # take the write lock now: waits for another writer, never deadlocks
         return self.db
 
     def __exit__(self, exc_type, exc, tb) -> None:
