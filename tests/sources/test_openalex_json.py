@@ -12,7 +12,7 @@ import pytest
 from bibmine.corpus.model import Kind, Record, Reject
 from bibmine.sources.files import open_export
 from bibmine.sources.openalex_map import rebuild_abstract, work_to_record
-from bibmine.sources.readers import _jsonio
+from bibmine.sources.readers import _jsondoc, _jsonio
 from bibmine.sources.readers.openalex_json import LAYOUT, read_openalex_json
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
@@ -164,7 +164,7 @@ def test_truncated_list_keeps_the_works_before_the_cut():
 def test_document_streaming_with_a_tiny_window(monkeypatch):
     """Records split across many buffer refills come out the same."""
     whole = [r.raw for r in read_openalex_json(LIST_49, "utf-8")]
-    monkeypatch.setattr(_jsonio, "_CHUNK", 7)
+    monkeypatch.setattr(_jsondoc, "_CHUNK", 7)
     assert [r.raw for r in read_openalex_json(LIST_49, "utf-8")] == whole
 
 

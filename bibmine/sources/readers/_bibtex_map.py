@@ -31,7 +31,6 @@ from bibmine.corpus.model import (
 from bibmine.sources.readers._fieldnorm import (
     cited_by,
     clean,
-    decode_note,
     dedupe,
     doi_in_text,
     kind_for,
@@ -219,7 +218,6 @@ def build_record(entry_type: str, key: str, fields: Fields, raw: str, export_dat
     ):
         if value := get(field):
             extra[name] = value
-    decode_note(raw, extra)
     return record
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from bibmine.corpus.model import Record, Reject
-from bibmine.sources.readers._fieldnorm import open_text
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 
 # Scopus/Lens reference cells exceed csv's default 128 KiB field limit
 csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
@@ -84,33 +84,80 @@ def iter_csv_rows(lines: Iterable[str], delimiter: str = ",", max_row_lines: int
             yield CsvRow(start, cells, None, text)
 
 
+def last_line(row: CsvRow) -> int:
+    """The physical line where ``row`` ends.
+
+    >>> last_line(CsvRow(4, ["x\\ny", "2"], None, '"x\\ny",2\\n'))
+    5
+    """
+    return row.line + row.raw.count("\n") - row.raw.endswith("\n")
+
+
+class DuplicateColumnError(ValueError):
+    """The header row names one column twice: which cell holds the value cannot be told."""
+
+
+def check_header(header: list[str], path: Path | str | None = None) -> None:
+    """Raise :class:`DuplicateColumnError` naming every column name the header repeats.
+
+    Names are compared without case and surrounding spaces (readers look columns up by
+    lower-cased name); unnamed columns may repeat.
+
+    >>> try:
+    ...     check_header(["Title", "DOI", "Year", " doi", ""], "a.csv")
+    ... except DuplicateColumnError as e:
+    ...     print(str(e)[:70])
+    a.csv: the header names a column twice: 'DOI' at columns 2 and 4; rena
+    """
+    first: dict[str, int] = {}
+    repeats: list[str] = []
+    for i, name in enumerate(header, 1):
+        key = name.strip().lower()
+        if not key:
+            continue
+        if key in first:
+            repeats.append(f"{header[first[key] - 1].strip()!r} at columns {first[key]} and {i}")
+        else:
+            first[key] = i
+    if repeats:
+        where = f"{path}: " if path else ""
+        raise DuplicateColumnError(
+            f"{where}the header names a column twice: {'; '.join(repeats)}; "
+            "rename or remove one of each pair and import the file again"
+        )
+
+
 def _unclosed(first: tuple[int, str], why: str) -> CsvRow:
     return CsvRow(first[0], None, f"unclosed quote: {why}", first[1])
 
 
 def table_rows(
-    lines: Iterable[str], delimiter: str = ","
-) -> Iterator[tuple[int, dict[str, str] | None, str | None, str]]:
-    """(line, {header: cell}, error, raw) for each data row; the first row is the header.
+    lines: Iterable[str], delimiter: str = ",", path: Path | str | None = None
+) -> Iterator[tuple[CsvRow, dict[str, str] | None, str | None]]:
+    """(row, {header: cell}, error) for each data row; the first row is the header.
 
-    A row with more cells than the header is an error (its cells cannot be assigned);
-    a shorter row is padded with empty cells, as spreadsheet exports often trim them.
+    A header that names a column twice raises :class:`DuplicateColumnError`.  A row with
+    more cells than the header is an error (its cells cannot be assigned); a shorter row
+    is padded with empty cells, as spreadsheet exports often trim them.
     """
     header: list[str] | None = None
     for row in iter_csv_rows(lines, delimiter):
         if header is None:
             if row.cells is None:
-                raise ValueError(f"line {row.line}: the header row cannot be parsed ({row.error})")
+                where = f"{path}: " if path else ""
+                raise ValueError(f"{where}line {row.line}: the header row cannot be parsed ({row.error})")
             header = [h.strip() for h in row.cells]
+            check_header(header, path)
+            yield row, None, None  # the header: lets the caller settle its undecodable bytes
             continue
         if row.cells is None:
-            yield row.line, None, row.error, row.raw
+            yield row, None, row.error
             continue
         cells = row.cells
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            yield row.line, None, f"row has {len(cells)} cells, the header has {len(header)}", row.raw
+            yield row, None, f"row has {len(cells)} cells, the header has {len(header)}"
             continue
-        yield row.line, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)), None, row.raw
+        yield row, dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=False)), None
 
 
 def header_cells(head: str, delimiter: str = ",") -> list[str]:
@@ -132,12 +179,19 @@ def read_csv_records(path: Path, encoding: str, what: str, build: RowBuilder) ->
     line (``what`` names the format in the reason) and reading goes on.
     """
     with open_text(path, encoding) as fh:
-        for line, row, error, raw in table_rows(fh):
-            where = f"line {line}"
-            if row is None:
+        for row, cells, error in table_rows(fh, path=path):
+            where, raw = f"line {row.line}", row.raw
+            if cells is None and error is None:  # the header row
+                yield from leftover_bad_bytes(fh, last_line(row))
+                continue
+            if (bad := bad_bytes(fh, last_line(row), where, raw)) is not None:
+                yield bad
+                continue
+            if cells is None:
                 yield Reject(location=where, reason=f"{what} row skipped: {error}", raw=raw)
                 continue
             try:
-                yield build(row, raw, where)
+                yield build(cells, raw, where)
             except Exception as exc:  # a malformed row must not stop the file; it is quarantined
                 yield Reject(location=where, reason=f"cannot read {what} row: {type(exc).__name__}: {exc}", raw=raw)
+        yield from leftover_bad_bytes(fh)

@@ -21,6 +21,7 @@ from bibmine.corpus.model import (
     normalize_doi,
     normalize_person,
 )
+from bibmine.sources.readers._textio import open_text  # noqa: F401  (readers import it from here)
 
 _WS = re.compile(r"\s+")
 
@@ -358,19 +359,3 @@ def cited_by(note: str | None) -> int | None:
         return None
     m = _CITED_BY.match(note)
     return int(m.group(1)) if m else None
-
-
-def open_text(path: Path, encoding: str):
-    """Open an export for streaming; undecodable bytes become U+FFFD instead of stopping.
-
-    Encoding detection samples only the first megabytes, so a stray byte later in a
-    large file must not abort the whole import; readers flag records that contain
-    U+FFFD (see :func:`decode_note`).  ``newline=""`` keeps CRLF so ``raw`` is exact.
-    """
-    return open(path, encoding=encoding, errors="replace", newline="")
-
-
-def decode_note(raw: str, extra: dict[str, str]) -> None:
-    """Mark a record whose source text had bytes the detected encoding could not decode."""
-    if "\ufffd" in raw:
-        extra["decode_errors"] = "bytes not valid in the file's encoding were replaced by U+FFFD"

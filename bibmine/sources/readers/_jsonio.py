@@ -20,8 +20,8 @@ Rejects.  Only an empty or unreadable file raises.
 from __future__ import annotations
 
 import codecs
+import io
 import json
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,15 +30,14 @@ from typing import Any
 import msgspec
 
 from bibmine.corpus.model import Record, Reject
+from bibmine.sources.readers._jsondoc import iter_document
+from bibmine.sources.readers._textio import describe_issues, open_text
 
 # (location, parsed value or None, raw text or None, error message or None)
 Item = tuple[str, Any, str | None, str | None]
 
 _FIRST_LINE_LIMIT = 64 * 1024 * 1024  # a longer first line is a minified document, not JSONL
-_CHUNK = 1 << 20
-_WS = re.compile(r"[ \t\r\n]*")
-_FIRST_KEY = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)"')
-_SCANNER = json.JSONDecoder()
+MAX_LINE = 64 * 1024 * 1024  # a longer JSON Lines line is quarantined unread (bytes or characters)
 _MSGSPEC = msgspec.json.Decoder()
 
 
@@ -62,8 +61,8 @@ def iter_json_items(path: Path, encoding: str, layout: JsonLayout) -> Iterator[I
     if _looks_like_jsonl(path, encoding):
         yield from _iter_lines(path, encoding, fast, layout)
     else:
-        with open(path, encoding=encoding, newline="") as fh:
-            yield from _iter_document(fh, layout, path)
+        with open_text(path, encoding) as fh:
+            yield from iter_document(fh, layout, path)
 
 
 def read_json_records(
@@ -73,13 +72,14 @@ def read_json_records(
     the mapping refuses become Rejects that name the line, item or offset."""
     for location, value, raw, error in iter_json_items(path, encoding, layout):
         if error is not None:
-            yield Reject(location=location, reason=f"{path.name}: {error}", raw=raw)
+            prefix = "" if error.startswith(f"{path.name}: ") else f"{path.name}: "
+            yield Reject(location=location, reason=prefix + error, raw=raw)
             continue
         try:
             yield to_record(value, source=source, raw=raw)
         except ValueError as e:  # the mapping's own refusal, already worded
             yield Reject(location=location, reason=f"{path.name}: {e}", raw=raw)
-        except (TypeError, KeyError, AttributeError, IndexError) as e:
+        except (TypeError, KeyError, AttributeError, IndexError, RecursionError) as e:
             # malformed values (a string where a list belongs ...) reject this record only
             yield Reject(location=location, reason=f"{path.name}: {type(e).__name__}: {e}", raw=raw)
 
@@ -91,7 +91,7 @@ def _looks_like_jsonl(path: Path, encoding: str) -> bool:
     """One complete object on the first line and more lines follow, or a broken
     first line that still looks like a one-line object (``{...}``)."""
     first = None
-    with open(path, encoding=encoding, newline="") as fh:
+    with open_text(path, encoding) as fh:
         while True:
             line = fh.readline(_FIRST_LINE_LIMIT)
             if not line:
@@ -107,6 +107,8 @@ def _looks_like_jsonl(path: Path, encoding: str) -> bool:
                 return False
             try:
                 _MSGSPEC.decode(text)
+            except RecursionError:
+                pass  # a whole object, nested too deeply to parse here: one more line makes it JSONL
             except msgspec.DecodeError:
                 # pretty-printed ("{" alone, '{"meta": {') or a truncated one-line document
                 return text.endswith("}")
@@ -115,40 +117,89 @@ def _looks_like_jsonl(path: Path, encoding: str) -> bool:
 
 def _iter_lines(path: Path, encoding: str, fast: bool, layout: JsonLayout) -> Iterator[Item]:
     # bytes in, msgspec decodes bytes directly; raw text is decoded once for Record.raw
-    decode = _MSGSPEC.decode
-    with open(path, "rb") if fast else open(path, encoding=encoding, newline="") as fh:
-        for n, line in enumerate(fh, 1):
-            if fast:
-                if n == 1 and line.startswith(codecs.BOM_UTF8):
-                    line = line[3:]
-                try:
-                    raw = line.decode("utf-8").strip()
-                except UnicodeDecodeError as e:
-                    yield f"line {n}", None, line.decode("utf-8", "replace").strip(), f"not UTF-8: {e}"
-                    continue
-            else:
-                raw = line.strip().lstrip("\ufeff")
-            if not raw:
+    if fast:
+        yield from _lines_of_bytes(path, layout)
+        return
+    with open_text(path, encoding) as fh:
+        n = 0
+        while True:
+            line = fh.readline(MAX_LINE + 1)
+            if not line:
+                return
+            n += 1
+            if len(line) > MAX_LINE and not line.endswith("\n"):
+                while (more := fh.readline(MAX_LINE)) and not more.endswith("\n"):
+                    pass
+                fh.take_issues(n)
+                yield f"line {n}", None, line[:200], _too_long(n)
                 continue
+            raw = line.strip()
+            if issues := fh.take_issues(n):
+                yield f"line {n}", None, raw, describe_issues(path, issues)
+                continue
+            yield from _line_items(n, raw, raw, layout)
+
+
+def _lines_of_bytes(path: Path, layout: JsonLayout) -> Iterator[Item]:
+    offset = 0  # byte offset of the line
+    with open(path, "rb") as fh:
+        n = 0
+        while True:
+            line = fh.readline(MAX_LINE + 1)
+            if not line:
+                return
+            n += 1
+            start, offset = offset, offset + len(line)
+            if len(line) > MAX_LINE and not line.endswith(b"\n"):
+                while (more := fh.readline(MAX_LINE)) and not more.endswith(b"\n"):
+                    offset += len(more)
+                offset += len(more)
+                yield f"line {n}", None, line[:200].decode("utf-8", "replace"), _too_long(n)
+                continue
+            if n == 1 and line.startswith(codecs.BOM_UTF8):
+                line, start = line[3:], start + 3
             try:
-                value = decode(line if fast else raw)
-            except msgspec.DecodeError:
-                # decode the stripped text again so the message is not about the newline
-                yield f"line {n}", None, raw, f"invalid JSON: {_decode_error(raw)}"
+                raw = line.decode("utf-8").strip()
+            except UnicodeDecodeError as e:
+                where = f"byte offset {start + e.start}: {line[e.start : e.end]!r} is not valid utf-8"
+                text = line.decode("utf-8", "replace").strip()
+                yield f"line {n}", None, text, f"line {n}, {where} (shown as U+FFFD in raw; the line is quarantined)"
                 continue
-            wrapped = _unwrap(value, layout)
-            if wrapped is None:
-                yield f"line {n}", value, raw, None
-            else:
-                # an API page on one line: re-serialized, so raw is canonical, not byte-exact
-                for k, item in enumerate(wrapped, 1):
-                    yield f"line {n}, item {k}", item, json.dumps(item, ensure_ascii=False), None
+            yield from _line_items(n, line, raw, layout)
+
+
+def _too_long(n: int) -> str:
+    return f"line {n} is longer than {MAX_LINE:,} characters: not parsed (raw holds its start)"
+
+
+def _line_items(n: int, data: bytes | str, raw: str, layout: JsonLayout) -> Iterator[Item]:
+    if not raw:
+        return
+    try:
+        value = _MSGSPEC.decode(data)
+    except RecursionError:
+        # stream the line as a document: a deep record is quarantined alone, even on a page line
+        text = raw if isinstance(raw, str) else raw.decode("utf-8")
+        for where, value, item_raw, error in iter_document(io.StringIO(text), layout, Path(f"line {n}")):
+            yield f"line {n}" if where == "item 1" and value is None else f"line {n}, {where}", value, item_raw, error
+        return
+    except msgspec.DecodeError:
+        # decode the stripped text again so the message is not about the newline
+        yield f"line {n}", None, raw, f"invalid JSON: {_decode_error(raw)}"
+        return
+    wrapped = _unwrap(value, layout)
+    if wrapped is None:
+        yield f"line {n}", value, raw, None
+    else:
+        # an API page on one line: re-serialized, so raw is canonical, not byte-exact
+        for k, item in enumerate(wrapped, 1):
+            yield f"line {n}, item {k}", item, json.dumps(item, ensure_ascii=False), None
 
 
 def _decode_error(text: str) -> str:
     try:
         _MSGSPEC.decode(text)
-    except msgspec.DecodeError as e:
+    except (msgspec.DecodeError, RecursionError) as e:
         return str(e)
     return "undecodable"
 
@@ -165,170 +216,3 @@ def _unwrap(value: Any, layout: JsonLayout) -> list | None:
             nested = _unwrap(inner, layout)
             out.extend([inner] if nested is None else nested)
     return out
-
-
-# ------------------------------------------------------------------ one document
-
-
-class _JsonSyntaxError(Exception):
-    def __init__(self, offset: int, message: str, context: str | None) -> None:
-        super().__init__(message)
-        self.offset = offset
-        self.context = context
-
-
-class _Stream:
-    """A sliding window over a text file with JSON-value reads."""
-
-    def __init__(self, fh) -> None:
-        self.fh = fh
-        self.buf = ""
-        self.pos = 0  # index into buf
-        self.base = 0  # file offset (characters) of buf[0]
-        self.eof = False
-        self.chunk = self.min_chunk = _CHUNK
-
-    def offset(self) -> int:
-        return self.base + self.pos
-
-    def _fill(self) -> bool:
-        # drop what was consumed so memory holds about one record, then read more
-        if self.pos:
-            self.base += self.pos
-            self.buf = self.buf[self.pos :]
-            self.pos = 0
-        data = self.fh.read(self.chunk)
-        if not data:
-            self.eof = True
-            return False
-        if self.base == 0 and not self.buf:
-            data = data.lstrip("\ufeff")
-        self.buf += data
-        return True
-
-    def peek(self) -> str:
-        """Next non-whitespace character ('' at end of file), not consumed."""
-        while True:
-            self.pos = _WS.match(self.buf, self.pos).end()
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if not self._fill():
-                return ""
-
-    def expect(self, chars: str) -> str:
-        c = self.peek()
-        if not c or c not in chars:
-            found = repr(c) if c else "end of file"
-            raise self.error(self.offset(), f"expected one of {chars!r}, found {found}")
-        self.pos += 1
-        return c
-
-    def first_key(self) -> str | None:
-        """First key of the object that starts here, without consuming anything."""
-        while len(self.buf) - self.pos < 4096 and self._fill():
-            pass
-        m = _FIRST_KEY.match(self.buf, self.pos)
-        return json.loads(f'"{m.group(1)}"') if m else None
-
-    def value(self) -> tuple[Any, str]:
-        """Decode the next JSON value; returns it with its exact text."""
-        self.peek()
-        while True:
-            try:
-                value, end = _SCANNER.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as e:
-                if self.eof or not _maybe_cut(e, self.buf):
-                    msg = e.msg.removesuffix(" at")  # "Unterminated string starting at"
-                    note = f"in the value starting at offset {self.base + self.pos}"
-                    if self.eof and _maybe_cut(e, self.buf):
-                        note += "; the file ends inside it: truncated?"
-                    raise self.error(self.base + e.pos, msg, note) from None
-                if self.pos == 0:  # the window starts at this value and still cuts it: grow
-                    self.chunk *= 2
-                self._fill()
-                continue
-            if end == len(self.buf) and not self.eof:
-                # a number or literal may go on in the next chunk ("5866" of "586628")
-                self._fill()
-                continue
-            raw = self.buf[self.pos : end]
-            self.pos = end
-            self.chunk = self.min_chunk
-            return value, raw
-
-    def error(self, offset: int, message: str, note: str = "") -> _JsonSyntaxError:
-        at = offset - self.base
-        context = self.buf[max(0, at - 100) : at + 100] if 0 <= at <= len(self.buf) else None
-        text = f"{message} at character offset {offset}" + (f" ({note})" if note else "")
-        return _JsonSyntaxError(offset, text, context)
-
-
-def _maybe_cut(e: json.JSONDecodeError, buf: str) -> bool:
-    """True when the error may only mean the window ends inside the value."""
-    # an unterminated string reports where the string starts, not where the text ends
-    return e.msg.startswith("Unterminated string") or e.pos >= len(buf) - 8
-
-
-def _iter_document(fh, layout: JsonLayout, path: Path) -> Iterator[Item]:
-    s = _Stream(fh)
-    start = s.peek()
-    if not start:
-        raise ValueError(f"{path}: empty file, no JSON in it")
-    counter = [0]
-    try:
-        if start == "[":
-            yield from _array(s, counter)
-        elif start == "{":
-            yield from _object(s, layout, counter)
-        else:
-            raise s.error(s.offset(), f"expected a JSON object or array, found {start!r}")
-        if s.peek():
-            raise s.error(s.offset(), "unexpected text after the JSON document")
-    except _JsonSyntaxError as e:
-        read = f"; {counter[0]} record(s) before it were read" if counter[0] else ""
-        yield (
-            f"offset {e.offset}",
-            None,
-            e.context,
-            f"invalid JSON: {e}{read}; the rest of the file is skipped",
-        )
-
-
-def _array(s: _Stream, counter: list[int]) -> Iterator[Item]:
-    s.expect("[")
-    if s.peek() == "]":
-        s.pos += 1
-        return
-    while True:
-        value, raw = s.value()
-        counter[0] += 1
-        yield f"item {counter[0]}", value, raw, None
-        if s.expect(",]") == "]":
-            return
-
-
-def _object(s: _Stream, layout: JsonLayout, counter: list[int]) -> Iterator[Item]:
-    """An object that is either a record (yield it whole) or a wrapper (yield its items)."""
-    if s.first_key() not in layout.wrapper_keys:
-        value, raw = s.value()
-        counter[0] += 1
-        yield f"item {counter[0]}", value, raw, None
-        return
-    s.expect("{")
-    if s.peek() == "}":
-        s.pos += 1
-        return
-    while True:
-        if s.peek() != '"':
-            raise s.error(s.offset(), "expected a property name")
-        key, _ = s.value()
-        s.expect(":")
-        nxt = s.peek()
-        if key in layout.item_keys and nxt == "[":
-            yield from _array(s, counter)
-        elif key in layout.descend_keys and nxt == "{":
-            yield from _object(s, layout, counter)
-        else:
-            s.value()  # metadata (meta, facets, group_by ...): parsed and dropped
-        if s.expect(",}") == "}":
-            return

@@ -23,7 +23,8 @@ from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
 from bibmine.corpus.model import Record, Reject
 from bibmine.sources.readers._bibtex_map import build_record
-from bibmine.sources.readers._fieldnorm import open_text, parse_date
+from bibmine.sources.readers._fieldnorm import parse_date
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 from bibmine.sources.readers.base import ReaderSpec, ReadResult
 
 # bibtexparser logs every failed block at WARNING; we report them as Rejects instead, so
@@ -75,13 +76,23 @@ def read_bibtex(path: Path, encoding: str) -> ReadResult:
                     export_date = parse_date(d.group(1).strip())
                 continue
             if chunk:
-                if chunk_type == "string":
+                bad = bad_bytes(fh, lineno - 1, f"line {start}", "".join(chunk).rstrip())
+                if bad is not None:
+                    yield bad
+                elif chunk_type == "string":
                     strings += "".join(chunk)
                 elif chunk_type not in _NOT_ENTRIES:
                     yield from _parse_chunk("".join(chunk), start, strings, export_date)
+            else:
+                yield from leftover_bad_bytes(fh, lineno - 1)  # in the text before the first entry
             chunk, chunk_type, start = [line], m.group(1).lower(), lineno
-    if chunk and chunk_type not in _NOT_ENTRIES and chunk_type != "string":
-        yield from _parse_chunk("".join(chunk), start, strings, export_date)
+        if chunk:
+            bad = bad_bytes(fh, 1 << 62, f"line {start}", "".join(chunk).rstrip())
+            if bad is not None:
+                yield bad
+            elif chunk_type not in _NOT_ENTRIES and chunk_type != "string":
+                yield from _parse_chunk("".join(chunk), start, strings, export_date)
+        yield from leftover_bad_bytes(fh)
 
 
 def _parse_chunk(text: str, start: int, strings: str, export_date: str | None) -> ReadResult:

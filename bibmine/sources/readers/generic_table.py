@@ -32,7 +32,7 @@ from bibmine.corpus.model import (
     Venue,
     normalize_doi,
 )
-from bibmine.sources.readers._csv_rows import iter_csv_rows
+from bibmine.sources.readers._csv_rows import check_header, iter_csv_rows, last_line
 from bibmine.sources.readers._fieldnorm import (
     clean,
     dedupe,
@@ -46,6 +46,7 @@ from bibmine.sources.readers._fieldnorm import (
     texts,
 )
 from bibmine.sources.readers._table_mapping import TableMapping, find_mapping, load_mapping
+from bibmine.sources.readers._textio import describe_issues
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_int, parse_year, split_multi
 
 _XLSX = (".xlsx", ".xlsm")
@@ -93,7 +94,7 @@ def read_table(path: str | Path, mapping_path: str | Path, encoding: str | None 
             header = _check_header(path, mapping, cells)
             continue
         if cells is None:
-            yield Reject(location=where, reason=f"row skipped: {error}", raw=raw)
+            yield Reject(location=where, reason=f"row skipped: {error}", raw=raw)  # bad quoting, bad bytes
             continue
         if len(cells) > len(header) and any(c for c in cells[len(header) :]):
             yield Reject(location=where, reason=f"row has {len(cells)} cells, the header has {len(header)}", raw=raw)
@@ -115,6 +116,8 @@ def _check_header(path: Path, mapping: TableMapping, cells: list[str] | None) ->
         raise ValueError(f"{path}: header row {mapping.header_row} cannot be read")
     header = [c.strip() for c in cells]
     wanted = [*mapping.columns.values(), *mapping.rubrics.values()]
+    # a mapped column named twice: which cell holds the value cannot be told
+    check_header([h if h.strip().lower() in {w.strip().lower() for w in wanted} else "" for h in header], path)
     missing = [c for c in wanted if c not in header]
     if missing:
         raise ValueError(
@@ -130,10 +133,19 @@ def _csv_rows(path: Path, encoding: str, mapping: TableMapping) -> Iterator[Row]
     with open_text(path, encoding) as fh:
         skip = mapping.header_row - 1
         rows = iter_csv_rows(fh, delimiter or _guess_delimiter(path, encoding), max_lines)
+        header_seen = False
         for row in rows:
             if skip > 0:
                 skip -= 1
                 continue
+            issues = fh.take_issues(last_line(row))
+            if issues and header_seen:  # this row alone is quarantined
+                yield f"line {row.line}", None, describe_issues(path, issues), row.raw
+                continue
+            if issues:
+                raise ValueError(f"{path}: the header row (line {row.line}) cannot be decoded: "
+                                 + describe_issues(path, issues))
+            header_seen = True
             yield f"line {row.line}", row.cells, row.error, row.raw
 
 

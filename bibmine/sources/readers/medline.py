@@ -30,17 +30,16 @@ from bibmine.corpus.model import (
 )
 from bibmine.sources.readers._fieldnorm import (
     clean,
-    decode_note,
     dedupe,
     kind_for,
     language_code,
     make_author,
-    open_text,
     page_range,
     parse_date,
     serial_numbers,
     texts,
 )
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_year
 
 # When a record has several publication types, the most specific kind wins
@@ -70,7 +69,7 @@ def read_medline(path: Path, encoding: str) -> ReadResult:
             if not body.strip():
                 if fields:
                     seen_so = seen_so or any(f[0] == "SO" for f in fields)
-                    yield _finish(fields, raw_lines, start)
+                    yield _checked(fh, fields, raw_lines, start, lineno - 1)
                     fields, raw_lines = [], []
                 continue
             if body[:1] == " ":
@@ -89,22 +88,29 @@ def read_medline(path: Path, encoding: str) -> ReadResult:
                 tag, value = "", body.strip()
             if tag == "PMID" and fields:  # a record not closed by a blank line
                 seen_so = seen_so or any(f[0] == "SO" for f in fields)
-                yield _finish(fields, raw_lines, start)
+                yield _checked(fh, fields, raw_lines, start, lineno - 1)
                 fields, raw_lines = [], []
             if not fields:
                 start = lineno
             fields.append([tag, value])
             raw_lines.append(line)
-    if fields:
-        if seen_so and not any(f[0] == "SO" for f in fields):
-            yield Reject(
-                location=f"line {start}",
-                reason="MEDLINE record truncated: the file ends inside it (no SO line, "
-                "which ends every other record); last field read: " + (fields[-1][0] or "?"),
-                raw="".join(raw_lines),
-            )
-        else:
-            yield _finish(fields, raw_lines, start)
+        if fields:
+            if seen_so and not any(f[0] == "SO" for f in fields):
+                reject = Reject(
+                    location=f"line {start}",
+                    reason="MEDLINE record truncated: the file ends inside it (no SO line, "
+                    "which ends every other record); last field read: " + (fields[-1][0] or "?"),
+                    raw="".join(raw_lines),
+                )
+                yield with_bad_bytes(reject, fh, 1 << 62)
+            else:
+                yield _checked(fh, fields, raw_lines, start, 1 << 62)
+        yield from leftover_bad_bytes(fh)
+
+
+def _checked(fh, fields: list[list[str]], raw_lines: list[str], start: int, last_line: int) -> Record | Reject:
+    """The record, or a Reject when its lines hold bytes not valid in the file's encoding."""
+    return bad_bytes(fh, last_line, f"line {start}", "".join(raw_lines)) or _finish(fields, raw_lines, start)
 
 
 def _finish(fields: list[list[str]], raw_lines: list[str], start: int) -> Record | Reject:
@@ -207,7 +213,6 @@ def _build(fields: list[list[str]], raw: str, start: int) -> Record | Reject:
     )
     if not record.titles and not doi:
         return Reject(location=f"line {start}", reason=f"MEDLINE record PMID {pmid} has no title (TI)", raw=raw)
-    decode_note(raw, extra)
     return record
 
 

@@ -21,7 +21,6 @@ continuations of the previous tag's value (joined with a space).
 from __future__ import annotations
 
 import re
-from itertools import chain
 from pathlib import Path
 
 import rispy
@@ -39,13 +38,11 @@ from bibmine.corpus.model import (
 from bibmine.sources.readers._fieldnorm import (
     cited_by,
     clean,
-    decode_note,
     dedupe,
     elibrary_id,
     kind_for,
     language_code,
     make_author,
-    open_text,
     page_range,
     parse_date,
     reference,
@@ -53,6 +50,7 @@ from bibmine.sources.readers._fieldnorm import (
     serial_numbers,
     texts,
 )
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_year
 
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -86,18 +84,22 @@ def sniff_ris(head: str, path: Path) -> bool:
 
 
 def read_ris(path: Path, encoding: str) -> ReadResult:
-    """Stream Records (and Rejects, with line numbers) from a RIS file."""
+    """Stream Records (and Rejects, with line numbers) from a RIS file.
+
+    Lines end at CRLF, LF or a lone CR (old Mac files); a record holding bytes that are
+    not valid in the file's encoding is quarantined naming their line and byte offset.
+    """
     raw_lines: list[str] = []
     start = 0
     with open_text(path, encoding) as fh:
-        first = fh.readline().lstrip("\ufeff")
         # The per-line work is kept to a slice and a comparison: records are cut here and
         # their tags are split by one regex pass over the record text (see _fields).
-        for lineno, line in enumerate(chain((first,), fh), 1):
+        for lineno, line in enumerate(fh, 1):
             head = line[:2]
             if head == "ER" and _is_tag(line):
                 raw_lines.append(line)
-                yield _finish("".join(raw_lines), start)
+                raw = "".join(raw_lines)
+                yield bad_bytes(fh, lineno, f"line {start or lineno}", raw) or _finish(raw, start or lineno)
                 raw_lines = []
                 continue
             if not raw_lines:
@@ -105,19 +107,22 @@ def read_ris(path: Path, encoding: str) -> ReadResult:
                     continue
                 start = lineno
             elif head == "TY" and _is_tag(line):
-                yield Reject(
+                reject = Reject(
                     location=f"line {start}",
                     reason=f"RIS record has no ER line before the next TY at line {lineno}",
                     raw="".join(raw_lines),
                 )
+                yield with_bad_bytes(reject, fh, lineno - 1)
                 raw_lines, start = [], lineno
             raw_lines.append(line)
-    if raw_lines:
-        yield Reject(
-            location=f"line {start}",
-            reason="RIS record truncated: the file ends before its ER line",
-            raw="".join(raw_lines),
-        )
+        if raw_lines:
+            reject = Reject(
+                location=f"line {start}",
+                reason="RIS record truncated: the file ends before its ER line",
+                raw="".join(raw_lines),
+            )
+            yield with_bad_bytes(reject, fh, 1 << 62)
+        yield from leftover_bad_bytes(fh)
 
 
 def _is_tag(line: str) -> bool:
@@ -261,7 +266,6 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
     for tag in [t for t in by if t not in _MAPPED]:
         key = rispy.TAG_KEY_MAPPING.get(tag, tag) if tag else "untagged"
         extra[key] = "; ".join(by[tag])
-    decode_note(raw, extra)
     return record
 
 

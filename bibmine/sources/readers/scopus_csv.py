@@ -30,13 +30,11 @@ from bibmine.corpus.model import (
     Venue,
     normalize_doi,
 )
-from bibmine.sources.readers._csv_rows import header_cells, iter_csv_rows
+from bibmine.sources.readers._csv_rows import check_header, header_cells, iter_csv_rows, last_line
 from bibmine.sources.readers._fieldnorm import (
-    decode_note,
     kind_for,
     language_code,
     make_author,
-    open_text,
     page_range,
     reference,
     scopus_eid,
@@ -44,6 +42,7 @@ from bibmine.sources.readers._fieldnorm import (
     texts,
 )
 from bibmine.sources.readers._shared import person_key
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_int, parse_year, raw_json, split_multi
 
 SOURCE = "scopus_csv"
@@ -89,9 +88,14 @@ def read_scopus_csv(path: Path, encoding: str) -> ReadResult:
         if first is None or first.cells is None:
             raise ValueError(f"{path}: no readable Scopus CSV header row")
         header = [h.strip() for h in first.cells]
+        check_header(header, path)
         columns = {h.lower(): i for i, h in enumerate(header)}
+        yield from leftover_bad_bytes(fh, last_line(first))  # bytes of the header the encoding cannot decode
         for row_no, row in enumerate(rows, 2):
             where = f"row {row_no}"
+            if (bad := bad_bytes(fh, last_line(row), f"{where} (line {row.line})", row.raw)) is not None:
+                yield bad
+                continue
             cells = row.cells
             if cells is not None and len(cells) != len(header):
                 cells = _realign(cells, columns, len(header))
@@ -112,9 +116,8 @@ def read_scopus_csv(path: Path, encoding: str) -> ReadResult:
                 yield Reject(location=where, reason=reason, raw=row.raw)
                 continue
             record.raw = raw_json(dict(pairs))
-            if "\ufffd" in row.raw:
-                decode_note(row.raw, record.extra)
             yield record
+        yield from leftover_bad_bytes(fh)
 
 
 def _realign(cells: list[str], columns: dict[str, int], width: int) -> list[str] | None:

@@ -15,13 +15,13 @@ offending line.
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from bibmine.corpus.model import Record, Reject
-from bibmine.sources.readers._fieldnorm import decode_note
+from bibmine.sources.encoding import DecodedText
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
 from bibmine.sources.readers._wos_fields import (
     KNOWN_TAGS,
     LIST_TAGS,
@@ -53,41 +53,49 @@ def sniff_wos_plaintext(head: str, path: Path) -> bool:
 
 
 def read_wos_plaintext(path: Path, encoding: str) -> ReadResult:
-    """Records of a WoS plain-text export; a malformed record becomes a Reject naming its line."""
-    for line, body, terminated in _record_blocks(_text_chunks(path, encoding)):
-        if not terminated:
-            reason = "record is not terminated by an ER line (file truncated?)"
-            yield Reject(location=f"line {line}", reason=reason, raw=body)
-            continue
-        try:
-            yield parse_record(body, line)
-        except Exception as exc:  # a record the mapping chokes on is quarantined, the file goes on
-            reason = f"cannot read WoS record: {type(exc).__name__}: {exc}"
-            yield Reject(location=f"line {line}", reason=reason, raw=body + "ER")
+    """Records of a WoS plain-text export; a malformed record becomes a Reject naming its line.
+
+    A file cut inside a record (no ER, no EF) keeps every whole record before the cut;
+    the partial one is quarantined at its line.  A record holding bytes that are not
+    valid in the file's encoding is quarantined naming their line and byte offset.
+    """
+    with open_text(path, encoding) as fh:
+        for line, body, terminated in _record_blocks(_text_chunks(fh)):
+            last = line + body.count("\n")  # the ER line
+            if not terminated:
+                reason = "record is not terminated by an ER line (file truncated?)"
+                yield with_bad_bytes(Reject(location=f"line {line}", reason=reason, raw=body), fh, last)
+                continue
+            if (bad := bad_bytes(fh, last, f"line {line}", body + "ER")) is not None:
+                yield bad
+                continue
+            try:
+                yield parse_record(body, line)
+            except Exception as exc:  # a record the mapping chokes on is quarantined, the file goes on
+                reason = f"cannot read WoS record: {type(exc).__name__}: {exc}"
+                yield Reject(location=f"line {line}", reason=reason, raw=body + "ER")
+        yield from leftover_bad_bytes(fh)
 
 
-def _text_chunks(path: Path, encoding: str) -> Iterator[str]:
+def _text_chunks(fh: DecodedText) -> Iterator[str]:
     """Decoded text of the file in large pieces, line endings turned into "\\n".
 
-    Bytes are decoded here rather than by a text-mode file: the incremental decoder plus
-    one replace is several times faster than TextIOWrapper's newline translation.  Bytes
-    invalid in the encoding become U+FFFD; the record then carries a decode note.
+    :class:`DecodedText` already turns a lone CR into LF; CRLF is made LF here, one
+    replace per chunk (several times faster than per-line newline translation).
     """
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     carry = ""
-    with open(path, "rb") as fh:
-        while True:
-            data = fh.read(_CHUNK)
-            text = carry + decoder.decode(data, final=not data)
-            carry = ""
-            if data and text.endswith("\r"):  # a CRLF may be cut between two reads
-                carry, text = "\r", text[:-1]
-            if "\r" in text:
-                text = text.replace("\r\n", "\n").replace("\r", "\n")
-            if text:
-                yield text
-            if not data:
-                return
+    while True:
+        data = fh.read(_CHUNK)
+        text = carry + data
+        carry = ""
+        if data and text.endswith("\r"):  # a CRLF may be cut between two reads
+            carry, text = "\r", text[:-1]
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if text:
+            yield text
+        if not data:
+            return
 
 
 def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, str, bool]]:
@@ -157,8 +165,6 @@ def parse_record(body: str, line: int) -> Record | Reject:
     record = build_record(fields, SOURCE, raw)
     if not record.titles and not record.ids.wos:
         return Reject(location=f"line {line}", reason=MISSING_TITLE_AND_ID, raw=raw)
-    if "\ufffd" in raw:
-        decode_note(raw, record.extra)
     return record
 
 

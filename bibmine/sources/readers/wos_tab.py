@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bibmine.corpus.model import Reject
-from bibmine.sources.readers._fieldnorm import decode_note, open_text
+from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 from bibmine.sources.readers._wos_fields import (
     LIST_TAGS,
     MISSING_TITLE_AND_ID,
@@ -54,9 +54,13 @@ def read_wos_tabdelimited(path: Path, encoding: str) -> ReadResult:
         if not sniff_wos_tabdelimited(first, path):
             raise ValueError(f"{path}: first line is not a WoS tab-delimited header (PT, AU, ... UT)")
         width = len(header)
+        yield from leftover_bad_bytes(fh, 1)  # bytes of the header row the encoding cannot decode
         for row_no, line in enumerate(fh, 2):
             line = line.rstrip("\r\n")
             if not line.strip():
+                continue
+            if (bad := bad_bytes(fh, row_no, f"row {row_no}", line)) is not None:
+                yield bad
                 continue
             cells = line.split("\t")
             if len(cells) == width + 1 and not cells[-1]:
@@ -75,9 +79,8 @@ def read_wos_tabdelimited(path: Path, encoding: str) -> ReadResult:
             if not record.titles and not record.ids.wos:
                 yield Reject(location=f"row {row_no}", reason=MISSING_TITLE_AND_ID, raw=line)
                 continue
-            if "\ufffd" in line:
-                decode_note(line, record.extra)
             yield record
+        yield from leftover_bad_bytes(fh)
 
 
 def _fields(values: dict[str, str]) -> Fields:

@@ -1,0 +1,64 @@
+"""Opening export files as text, and quarantining records that hold undecodable bytes.
+
+Every text reader opens its file with :func:`open_text` (a
+:class:`~bibmine.sources.encoding.DecodedText`): the detected encoding is kept for the
+whole file, lines split at CRLF, LF and lone CR, and bytes that are not valid in the
+encoding are noted with their line and byte offset.  When a reader finishes a record it
+asks :func:`bad_bytes` for the notes up to the record's last line: a record with
+undecodable bytes becomes a :class:`Reject` naming them (its raw text shows U+FFFD where
+they were), and every other record keeps its exact text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from bibmine.corpus.model import Reject
+from bibmine.sources.encoding import DecodedText, DecodeIssue
+
+
+def open_text(path: str | Path, encoding: str) -> DecodedText:
+    """Open an export for streaming (see the module docstring)."""
+    return DecodedText(path, encoding)
+
+
+def describe_issues(path: Path, issues: list[DecodeIssue]) -> str:
+    """One message for the undecodable bytes of a record.
+
+    >>> describe_issues(Path("a.ris"), [DecodeIssue(3, 41, b"\\xff", 40, "utf-8")])
+    "a.ris: bytes not valid in the file's encoding: line 3, byte offset 41: b'\\\\xff' is not valid utf-8 \
+(shown as U+FFFD in raw; the record is quarantined, the file's other records are read)"
+    """
+    shown = "; ".join(i.describe() for i in issues[:3])
+    if len(issues) > 3:
+        shown += f"; and {len(issues) - 3} more"
+    return (
+        f"{path.name}: bytes not valid in the file's encoding: {shown} "
+        "(shown as U+FFFD in raw; the record is quarantined, the file's other records are read)"
+    )
+
+
+def bad_bytes(fh: DecodedText, last_line: int, location: str, raw: str | None) -> Reject | None:
+    """A Reject for the record that ends at ``last_line`` when it holds undecodable bytes, else None."""
+    issues = fh.take_issues(last_line)
+    if not issues:
+        return None
+    return Reject(location=location, reason=describe_issues(fh.path, issues), raw=raw)
+
+
+def with_bad_bytes(reject: Reject, fh: DecodedText, last_line: int) -> Reject:
+    """``reject`` with the undecodable bytes up to ``last_line`` (if any) added to its reason."""
+    issues = fh.take_issues(last_line)
+    if issues:
+        reject.reason += "; also " + describe_issues(fh.path, issues)
+    return reject
+
+
+def leftover_bad_bytes(fh: DecodedText, last_line: int = 1 << 62) -> Iterator[Reject]:
+    """A Reject for undecodable bytes up to ``last_line`` that lie outside every record
+    (a preamble, a footer, text between records)."""
+    issues = fh.take_issues(last_line)
+    if issues:
+        where = f"line {issues[0].line}"
+        yield Reject(location=where, reason=describe_issues(fh.path, issues) + " (outside any record)")
