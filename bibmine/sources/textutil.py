@@ -1,10 +1,12 @@
-"""Small text helpers shared by the JSON/XML source mappings."""
+"""Small text helpers shared by the JSON/XML source mappings and the file readers."""
 
 from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+import tomllib
+from functools import cache, lru_cache
+from pathlib import Path
 
 from bibmine.corpus.model import normalize_person
 
@@ -54,3 +56,44 @@ def _drop_label(m: re.Match) -> str:
     label = _TAG.sub("", m.group(2)).strip().rstrip(".:").strip().lower()
     # "Abstract" says nothing; section headings ("Background", "Methods") are content
     return "" if label in _ABSTRACT_LABELS else m.group(2) + "\n"
+
+
+# ---------------------------------------------------------------- placeholders
+
+
+@cache
+def _placeholders() -> tuple[frozenset[str], frozenset[str]]:
+    with open(Path(__file__).with_name("placeholders.toml"), "rb") as fh:
+        data = tomllib.load(fh)
+    return frozenset(data["exact"]), frozenset(v.casefold() for v in data["any_case"])
+
+
+def is_placeholder(value: object) -> bool:
+    """True for a value that stands for "no value" (``placeholders.toml``): None, empty,
+    "NA", "N/A", "null", "0", "-", "[No author name available]", "[Anonymous]" ...
+
+    Readers must not turn these into identifiers, author names or titles.
+
+    >>> [is_placeholder(v) for v in ("NA", " n/a ", "", None, "0", "[No author name available]", "ANONYMOUS")]
+    [True, True, True, True, True, True, True]
+    >>> [is_placeholder(v) for v in ("Na J.", "10.1000/x", "31452104", "Nature", "Anonymous reviewers' role")]
+    [False, False, False, False, False]
+    """
+    if value is None:
+        return True
+    text = value.strip() if isinstance(value, str) else str(value).strip()
+    if not text:
+        return True
+    if len(text) > 40:
+        return False
+    exact, any_case = _placeholders()
+    return text in exact or text.casefold() in any_case
+
+
+def unless_placeholder(value: str | None) -> str | None:
+    """``value`` stripped, or None when it is a placeholder (see :func:`is_placeholder`).
+
+    >>> unless_placeholder(" 31452104 "), unless_placeholder("NA")
+    ('31452104', None)
+    """
+    return None if is_placeholder(value) else value.strip()  # type: ignore[union-attr]

@@ -6,11 +6,16 @@ registered automatically.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import pkgutil
+from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
-from bibmine.sources.readers.base import ReaderSpec
+from bibmine.corpus.model import Record
+from bibmine.sources.readers.base import ReaderSpec, ReadResult, drop_placeholders
 
 
 @cache
@@ -21,8 +26,19 @@ def all_readers() -> tuple[ReaderSpec, ...]:
         if info.name.startswith("_") or info.name == "base":
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
-        specs.extend(getattr(module, "READERS", ()))
+        specs.extend(dataclasses.replace(s, read=_guarded(s.read)) for s in getattr(module, "READERS", ()))
     return tuple(sorted(specs, key=lambda s: (s.priority, s.name)))
+
+
+def _guarded(read: Callable[[Path, str], ReadResult]) -> Callable[[Path, str], ReadResult]:
+    """``read`` with placeholder ids, names and titles dropped from every Record (one guard for all readers)."""
+
+    @functools.wraps(read)
+    def guarded(path: Path, encoding: str) -> ReadResult:
+        for item in read(path, encoding):
+            yield drop_placeholders(item) if isinstance(item, Record) else item
+
+    return guarded
 
 
 def reader_by_name(name: str) -> ReaderSpec:

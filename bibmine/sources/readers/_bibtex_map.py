@@ -44,6 +44,7 @@ from bibmine.sources.readers._fieldnorm import (
     texts,
 )
 from bibmine.sources.readers.base import parse_int, parse_year, split_multi
+from bibmine.sources.textutil import unless_placeholder
 
 Fields = dict[str, list[str]]
 
@@ -169,7 +170,7 @@ def build_record(entry_type: str, key: str, fields: Fields, raw: str, export_dat
     if is_wos and not ids.wos and key.upper().startswith("WOS:"):
         ids.wos = key.upper()
     ids.scopus = scopus_eid(url)
-    ids.pmid = get("pmid") or get("pubmed-id")
+    ids.pmid = unless_placeholder(get("pmid") or get("pubmed-id"))
     authors = [a for a in map(_author, split_names(" ".join(fields.get("author", ())))) if a]
 
     if is_wos:

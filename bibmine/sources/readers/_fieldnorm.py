@@ -22,6 +22,7 @@ from bibmine.corpus.model import (
     normalize_person,
 )
 from bibmine.sources.readers._textio import open_text  # noqa: F401  (readers import it from here)
+from bibmine.sources.textutil import is_placeholder
 
 _WS = re.compile(r"\s+")
 
@@ -60,7 +61,7 @@ def texts(values: Iterable[str | None], lang: str | None = None) -> list[Text]:
     """
     out: list[Text] = []
     seen: list[str | None] = []
-    for v in dedupe([clean(v) for v in values]):
+    for v in dedupe([c for v in values if not is_placeholder(c := clean(v))]):
         guess = lang or guess_lang(v)
         out.append(Text(v, None if guess in seen and not lang else guess))
         seen.append(guess)
@@ -82,7 +83,7 @@ def make_author(name: str, orcid: str | None = None, given_first: bool = False) 
     'ani u.'
     """
     name = clean(name) or ""
-    if not name:
+    if is_placeholder(name):  # "", "[No author name available]", "[Anonymous]", "NA" ...
         return None
     key = name
     if given_first and "," not in name and " " in name:

@@ -30,6 +30,7 @@ from bibmine.corpus.model import (
 from bibmine.sources.readers._fieldnorm import kind_for, language_code
 from bibmine.sources.readers._shared import person_key
 from bibmine.sources.readers.base import parse_int
+from bibmine.sources.textutil import unless_placeholder
 
 Fields = dict[str, str]
 
@@ -111,7 +112,8 @@ def build_record(f: Fields, source: str, raw: str) -> Record:
         pages=f"{bp}-{ep}" if bp and ep and bp != ep else bp,
     )
     doi = get("DI")
-    ids = Identifiers(doi=normalize_doi(doi) if doi else None, wos=_wos_id(get("UT")), pmid=get("PM"))
+    pmid = unless_placeholder(get("PM"))
+    ids = Identifiers(doi=normalize_doi(doi) if doi else None, wos=_wos_id(get("UT")), pmid=pmid)
     authors, affiliations = _authors(f)
     cr = get("CR")
     funders = get("FU")
@@ -198,11 +200,8 @@ def _kind(dt: str | None, pt: str | None) -> Kind:
 
 def _wos_id(ut: str | None) -> str | None:
     """UT in the "WOS:" form; old exports print "ISI:..." or the bare number."""
-    if not ut:
-        return None
-    if ut.startswith("WOS:"):
-        return ut
-    return "WOS:" + ut.removeprefix("ISI:")
+    bare = unless_placeholder(ut.removeprefix("WOS:").removeprefix("ISI:")) if ut else None
+    return "WOS:" + bare if bare else None
 
 
 @lru_cache(maxsize=1 << 14)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bibmine.corpus.model import Record, Reject
+from bibmine.sources.textutil import is_placeholder
 
 ReadResult = Iterator[Record | Reject]
 
@@ -70,3 +71,43 @@ def parse_int(value: str | int | None) -> int | None:
         return int(str(value).strip())
     except ValueError:
         return None
+
+
+_ID_SCHEMES = ("doi", "openalex", "wos", "scopus", "elibrary", "pmid", "lens")
+
+
+def drop_placeholders(record: Record) -> Record:
+    """``record`` without placeholder identifiers, author names, titles and ISSNs
+    ("NA", "0", "[No author name available]" ...: see :func:`~bibmine.sources.textutil.is_placeholder`).
+
+    What was dropped is listed in ``extra["placeholders_dropped"]`` so nothing vanishes unseen.
+    Every registered reader's output passes through here (see :func:`bibmine.sources.readers.all_readers`).
+
+    >>> from bibmine.corpus.model import Author, Identifiers, Text
+    >>> r = drop_placeholders(Record(titles=[Text("[No title available]")], ids=Identifiers(pmid="NA", doi="10.1/x"),
+    ...                              authors=[Author("[No author name available]"), Author("Ivanov I.")]))
+    >>> r.ids.pmid, r.ids.doi, [a.name for a in r.authors], r.titles, r.extra["placeholders_dropped"]
+    (None, '10.1/x', ['Ivanov I.'], [], "pmid='NA'; author='[No author name available]'; title='[No title available]'")
+    """
+    dropped: list[str] = []
+    ids = record.ids
+    for scheme in _ID_SCHEMES:
+        value = getattr(ids, scheme)
+        if value is not None and is_placeholder(value):
+            setattr(ids, scheme, None)
+            dropped.append(f"{scheme}={value!r}")
+    if any(is_placeholder(a.name) for a in record.authors):
+        dropped += [f"author={a.name!r}" for a in record.authors if is_placeholder(a.name)]
+        record.authors = [a for a in record.authors if not is_placeholder(a.name)]
+    if any(is_placeholder(t.text) for t in record.titles):
+        dropped += [f"title={t.text!r}" for t in record.titles if is_placeholder(t.text)]
+        record.titles = [t for t in record.titles if not is_placeholder(t.text)]
+    venue = record.venue
+    if venue is not None and any(is_placeholder(i) for i in venue.issn):
+        dropped += [f"issn={i!r}" for i in venue.issn if is_placeholder(i)]
+        venue.issn = [i for i in venue.issn if not is_placeholder(i)]
+    if dropped:
+        note = "; ".join(dropped)
+        old = record.extra.get("placeholders_dropped")
+        record.extra["placeholders_dropped"] = f"{old}; {note}" if old else note
+    return record

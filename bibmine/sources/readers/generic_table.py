@@ -48,6 +48,7 @@ from bibmine.sources.readers._fieldnorm import (
 from bibmine.sources.readers._table_mapping import TableMapping, find_mapping, load_mapping
 from bibmine.sources.readers._textio import describe_issues
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_int, parse_year, split_multi
+from bibmine.sources.textutil import unless_placeholder
 
 _XLSX = (".xlsx", ".xlsm")
 _GRNTI = re.compile(r"^(\d{2}(?:\.\d{2}){0,2})(?:\s*[-\u2013\u2014:]?\s*(.*))?$")
@@ -250,11 +251,11 @@ def _record(row: dict[str, str], mapping: TableMapping, raw: str, where: str) ->
         ),
         ids=Identifiers(
             doi=doi,
-            elibrary=get("elibrary_id"),
-            wos=get("wos_id"),
-            scopus=get("scopus_id"),
-            pmid=get("pmid"),
-            openalex=get("openalex_id"),
+            elibrary=unless_placeholder(get("elibrary_id")),
+            wos=unless_placeholder(get("wos_id")),
+            scopus=unless_placeholder(get("scopus_id")),
+            pmid=unless_placeholder(get("pmid")),
+            openalex=unless_placeholder(get("openalex_id")),
         ),
         authors=[a for a in map(make_author, many("authors")) if a is not None],
         affiliations=[Affiliation(raw=a) for a in many("affiliations")],

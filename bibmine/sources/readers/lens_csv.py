@@ -32,6 +32,7 @@ from bibmine.sources.readers._fieldnorm import (
     texts,
 )
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_int, parse_year, split_multi
+from bibmine.sources.textutil import unless_placeholder
 
 
 def sniff_lens_csv(head: str, path: Path) -> bool:
@@ -49,7 +50,7 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
     def get(column: str) -> str | None:
         return clean(row.get(column))
 
-    lens_id = get("Lens ID")
+    lens_id = unless_placeholder(get("Lens ID"))
     doi = normalize_doi(get("DOI"))
     titles = texts([get("Title")])
     if not titles and not doi:
@@ -98,7 +99,7 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
             issue=get("Issue Number"),
             pages=page_range(get("Start Page"), get("End Page")),
         ),
-        ids=Identifiers(doi=doi, lens=lens_id, pmid=get("PMID")),
+        ids=Identifiers(doi=doi, lens=lens_id, pmid=unless_placeholder(get("PMID"))),
         authors=[a for n in split_multi(get("Author/s")) if (a := make_author(n, given_first=True))],
         # Lens lists cited works by Lens ID only; "lens:" says which scheme the id is in
         references=[Reference(resolved=f"lens:{r}") for r in dedupe(split_multi(get("References")))],

@@ -41,6 +41,7 @@ from bibmine.sources.readers._fieldnorm import (
 )
 from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_year
+from bibmine.sources.textutil import unless_placeholder
 
 # When a record has several publication types, the most specific kind wins
 _KIND_ORDER = (Kind.PREPRINT, Kind.REVIEW, Kind.CONFERENCE_PAPER, Kind.ARTICLE)
@@ -146,7 +147,7 @@ def _build(fields: list[list[str]], raw: str, start: int) -> Record | Reject:
                 affiliations.append(ad)
             if authors:  # an AD before any author stays a record-level affiliation
                 authors[-1].affiliations.append(affiliations.index(ad))
-    pmid = (by.get("PMID") or [None])[0]
+    pmid = unless_placeholder((by.get("PMID") or [None])[0])
     if not pmid:
         return Reject(location=f"line {start}", reason="MEDLINE record has no PMID line", raw=raw)
     first = lambda tag: (by.get(tag) or [None])[0]  # noqa: E731 - local shorthand

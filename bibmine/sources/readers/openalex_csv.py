@@ -38,6 +38,7 @@ from bibmine.sources.readers._fieldnorm import (
     texts,
 )
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_int, parse_year
+from bibmine.sources.textutil import unless_placeholder
 
 _OA = "https://openalex.org/"
 
@@ -71,7 +72,7 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
         value = row.get(column) or ""
         return [v.strip() for v in value.split("|")] if value.strip() else []
 
-    work_id = _bare(get("id"))
+    work_id = unless_placeholder(_bare(get("id")))
     doi = normalize_doi(get("doi"))
     titles = texts([get("display_name") or get("title")])
     if not titles and not doi:
@@ -121,7 +122,7 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
             )
         )
     issns, _ = serial_numbers([get("primary_location.source.issn_l"), *many("primary_location.source.issn")])
-    pmid = _bare(get("ids.pmid"), "https://pubmed.ncbi.nlm.nih.gov/")
+    pmid = unless_placeholder(_bare(get("ids.pmid"), "https://pubmed.ncbi.nlm.nih.gov/"))
     for column, key in (
         ("is_retracted", "is_retracted"),
         ("open_access.oa_status", "oa_status"),

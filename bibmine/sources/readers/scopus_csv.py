@@ -44,6 +44,7 @@ from bibmine.sources.readers._fieldnorm import (
 from bibmine.sources.readers._shared import person_key
 from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_int, parse_year, raw_json, split_multi
+from bibmine.sources.textutil import unless_placeholder
 
 SOURCE = "scopus_csv"
 
@@ -139,7 +140,7 @@ def _record(row: dict[str, str], cells: list[tuple[str, str]]) -> Record:
     issn, _ = serial_numbers([get("issn")])
     _, isbn = serial_numbers([get("isbn")])
     cited = parse_int(get("cited by"))
-    pmid = get("pubmed id")
+    pmid = unless_placeholder(get("pubmed id"))
     abstract = strip_copyright(get("abstract"))
     extra = {h: v for h, v in cells if h.lower() not in _MAPPED}
     return Record(
@@ -162,7 +163,7 @@ def _record(row: dict[str, str], cells: list[tuple[str, str]]) -> Record:
         ),
         ids=Identifiers(
             doi=normalize_doi(get("doi")),
-            scopus=get("eid") or scopus_eid(get("link")),
+            scopus=unless_placeholder(get("eid")) or scopus_eid(get("link")),
             pmid=pmid if pmid and pmid.isascii() and pmid.isdigit() else None,
         ),
         authors=authors,
