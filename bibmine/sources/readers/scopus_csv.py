@@ -233,7 +233,7 @@ def _affiliations(authors: list[Author], listed: str | None, by_author: str | No
     positional = len(entries) == len(authors)
     keys = {a.normalized: a for a in authors} if not positional else {}
     for n, entry in enumerate(entries):
-        name, rest = _split_entry(entry)
+        name, rest = _split_entry(entry, authors[n].name if positional else None)
         author = authors[n] if positional else keys.get(person_key(name))
         if author is None or not rest:
             continue
@@ -246,10 +246,30 @@ def _affiliations(authors: list[Author], listed: str | None, by_author: str | No
     return affiliations
 
 
-def _split_entry(entry: str) -> tuple[str, str]:
-    """("Ivanov I.I.", "affiliation") from "Ivanov I.I., affiliation" or "Ivanov, I.I., affiliation"."""
+def _split_entry(entry: str, name: str | None = None) -> tuple[str, str]:
+    """(author, affiliation) of one "Authors with affiliations" entry; affiliation may be "".
+
+    Current exports write "Ivanov I.I., affiliation"; old ones "Ivanov, I.I., affiliation"
+    and, for an author without affiliation, just "Ivanov, I.I." -- whose initials are a
+    name part, not an affiliation.  ``name`` (the author this entry belongs to, when the
+    entries line up with the authors) is matched first, in both spellings.
+
+    >>> _split_entry("Folkman, J."), _split_entry("Slamon, D.J., UCLA, Los Angeles")
+    (('Folkman, J.', ''), ('Slamon, D.J.', 'UCLA, Los Angeles'))
+    >>> _split_entry("Janko, Wolfgang, Univ Karlsruhe, Karlsruhe", "Janko Wolfgang")
+    ('Janko Wolfgang', 'Univ Karlsruhe, Karlsruhe')
+    >>> _split_entry("Иванов И.И., ВГУ, Воронеж, Россия")
+    ('Иванов И.И.', 'ВГУ, Воронеж, Россия')
+    """
+    if name:
+        surname, _, given = name.rpartition(" ")
+        for form in (name, f"{surname}, {given}" if surname else name):
+            if entry == form:
+                return name, ""
+            if entry.startswith(form + ", "):
+                return name, entry[len(form) + 2 :].strip()
     parts = entry.split(", ")
-    if len(parts) > 2 and _INITIALS.match(parts[1]):
+    if len(parts) >= 2 and _INITIALS.match(parts[1]):
         return f"{parts[0]}, {parts[1]}", ", ".join(parts[2:])
     return parts[0], ", ".join(parts[1:])
 
