@@ -128,3 +128,19 @@ def neutralize_frame(frame):
             out[column] = out[column].map(neutralize_cell).astype(object)
     out.columns = [neutralize_cell(c) for c in out.columns]
     return out
+
+
+def text_not_formulas(book) -> int:
+    """Store every formula cell of an openpyxl workbook as the text it holds; return how many.
+
+    openpyxl takes any string that begins with ``=`` for a formula; bibmine writes no formulas, so
+    such a cell can only be a record's or a user's text.  Call it just before ``book.save``.
+    """
+    changed = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    changed += 1
+    return changed

@@ -236,6 +236,19 @@ def test_tidy_table_csv_keeps_negative_values(coefficients, tmp_path):
     assert evaluated(rows) == []
 
 
+def test_xlsx_holds_formula_text_as_text(coefficients, tmp_path):
+    """openpyxl stores a string that begins with = as a formula; bibmine's workbooks keep it as text."""
+    from bibmine.specialization.concordance import read_concordance
+
+    table = openpyxl.load_workbook(write_table(coefficients, tmp_path / "coefficients.xlsx")).active
+    assert (table["D2"].value, table["D2"].data_type) == (LINK, "s")
+    assert (table["F2"].value, table["F2"].data_type) == (0.5, "n")
+    matrix = managerial_matrix(coefficients, read_concordance(), "national")
+    sheet = openpyxl.load_workbook(write_matrix(matrix, tmp_path / "m.xlsx"))["matrix"]
+    assert [(c.value, c.data_type) for c in sheet[3][:4]] == [("C", "s"), (LINK, "s"), ("▼ 0.50", "s"),
+                                                              ("▲ 1.19", "s")]
+
+
 # ---------------------------------------------------------------- a whole study
 
 INJECTED_STUDY_FILE = """TY  - JOUR

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from bibmine.report.model import Table, is_missing, matrix_value
 from bibmine.report.phrases import phrase
+from bibmine.safe_csv import text_not_formulas
 from bibmine.specialization.render import cell_colour, text_colour
 
 FORMATS = {"int": "#,##0", "num": "0.00", "num3": "0.000", "pct": "0.0%", "share": "0%", "coef": "0.00"}
@@ -77,6 +78,7 @@ def write_workbook(tables: list[Table], path: str | Path, lang: str, *, title: s
     contents.column_dimensions["B"].width = 70
     contents.column_dimensions["C"].width = 8
     contents.freeze_panes = "A3"
+    text_not_formulas(book)  # a title or cell that begins with = is text here, never a formula
     book.save(path)
     return path
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bibmine.safe_csv import neutralize_frame
+from bibmine.safe_csv import neutralize_frame, text_not_formulas
 from bibmine.specialization.vocab import LEVELS
 
 REQUIRED = ("level", "year", "category", "region", "value")
@@ -232,14 +232,16 @@ def read_values(paths: list[str | Path] | str | Path) -> tuple[pd.DataFrame, lis
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a tidy table as CSV (UTF-8, empty cells for missing values, formula-safe) or XLSX, by suffix."""
+    """Write a tidy table as CSV (UTF-8, empty cells for missing values) or XLSX, by suffix; formula-safe both."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         neutralize_frame(frame).to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".xlsx":
-        frame.to_excel(path, index=False, engine="openpyxl")
+        with pd.ExcelWriter(path, engine="openpyxl") as writer:
+            frame.to_excel(writer, index=False)
+            text_not_formulas(writer.book)
     else:
         raise ValueError(f"{path}: expected a .csv or .xlsx file name")
     return path

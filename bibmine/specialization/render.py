@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from bibmine.safe_csv import neutralize_frame
+from bibmine.safe_csv import neutralize_frame, text_not_formulas
 from bibmine.specialization.coefficients import is_competence, latest
 from bibmine.specialization.matrix import ManagerialMatrix
 from bibmine.specialization.vocab import Names, category_order, phrase
@@ -149,6 +149,7 @@ def write_matrix_xlsx(matrix: ManagerialMatrix, path: Path) -> None:
     long.append(list(table.columns))
     for row in table.itertuples(index=False):
         long.append([None if isinstance(v, float) and math.isnan(v) else v for v in row])
+    text_not_formulas(book)
     book.save(path)
 
 
