@@ -122,8 +122,10 @@ def test_scenario_command_options():
 
 
 def test_scenario_command_errors():
-    result = run("scenario", "--coefficients", CASE, "--region", "RU-XXX")
-    assert result.exit_code == 1 and "region 'RU-XXX' is not in the coefficients" in result.output
+    result = run("scenario", "--coefficients", CASE, "--region", "RU-XXX")  # not a region code: usage error
+    assert result.exit_code == 2 and "'RU-XXX' is not a region code" in result.output
+    result = run("scenario", "--coefficients", CASE, "--region", "RU-MOW")
+    assert result.exit_code == 1 and "region 'RU-MOW' is not in the coefficients" in result.output
     result = run("scenario", "--coefficients", CASE, "--region", "RU-LIP", "--cross-cutting", "50,99")
     assert result.exit_code == 2 and "99" in result.output
     result = run("scenario", "--coefficients", CASE, "--region", "RU-LIP", "--lang", "de")

@@ -1,4 +1,4 @@
-"""Study files: the shipped example parses; mistakes name the key."""
+"""Study files: the shipped example parses; mistakes name the key (more in test_schema.py)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ def test_example_parses_apart_from_its_missing_files(tmp_path):
     text = (resources.files("bibmine.study") / "example.toml").read_text("utf-8")
     path = tmp_path / "study.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"\[sources\] files: 'exports/\*.txt' matches no file"):
+    with pytest.raises(ConfigError, match=r"sources.files: 'exports/\*.txt' matches no file") as info:
         load_study(path)
+    assert "specialization.coefficients: no file 'stats/coefficients_2022.csv'" in str(info.value)
     (tmp_path / "exports" / "elibrary").mkdir(parents=True)
-    for name in ("exports/a.txt", "exports/scopus1.csv", "exports/elibrary/x.ris"):
+    (tmp_path / "stats").mkdir()
+    for name in ("exports/a.txt", "exports/scopus1.csv", "exports/elibrary/x.ris", "stats/coefficients_2022.csv"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "labels").mkdir()
     (tmp_path / "labels" / "l.csv").write_text("record_id,rubric\n", encoding="utf-8")
@@ -27,12 +29,12 @@ def test_example_parses_apart_from_its_missing_files(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ('[study]\nname = "x"\nlangauge = "ru"\n', r"unknown key\(s\) langauge in \[study\]"),
-    ('[study]\nname = "x"\n[specialisation]\n', r"unknown section \[specialisation\]"),
-    ('[study]\nname = "x"\nlang = "de"\n', r"\[study\] lang = 'de': expected one of en, ru"),
+    ('[study]\nname = "x"\nlangauge = "ru"\n', r"study.langauge: unknown key \(did you mean lang\?\)"),
+    ('[study]\nname = "x"\n[specialisation]\n', r"specialisation: unknown section \(did you mean specialization\?\)"),
+    ('[study]\nname = "x"\nlang = "de"\n', r"study.lang: 'de' is not one of en, ru"),
     ('[study]\nname = "x"\n[specialization]\nyears = [2019]\n', r"expected \[first, last\]"),
-    ('[study]\nlang = "en"\n', r"\[study\] name is required"),
-    ('[study]\nname = "x"\n[specialization]\nst = "coefficients"\n', r"needs \[specialization\] coefficients"),
+    ('[study]\nlang = "en"\n', r"study.name: required"),
+    ('[study]\nname = "x"\n[specialization]\nst = "coefficients"\n', r"needs specialization.coefficients"),
     ('[study\nname = "x"\n', r"not valid TOML"),
 ])
 def test_mistakes_name_the_key(tmp_path, text, message):
