@@ -57,7 +57,7 @@ class Deadline:
         self.seconds = float(seconds)
         self.start = time.monotonic()
         self.expired = False
-        self._conns: list[HTTPConnection] = []
+        self._socks: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
 
@@ -83,23 +83,22 @@ class Deadline:
             self.expired = True
         return self.expired
 
-    def watch(self, conn: HTTPConnection) -> None:
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
         with self._lock:
-            self._conns.append(conn)
+            self._socks.append(sock)
             if self.expired:
-                _shutdown(conn)
+                _shutdown(sock)
 
     def _fire(self) -> None:
         with self._lock:
             self.expired = True
-            for conn in self._conns:
-                _shutdown(conn)
+            for sock in self._socks:
+                _shutdown(sock)
 
 
-def _shutdown(conn: HTTPConnection) -> None:
-    sock = getattr(conn, "sock", None)
-    if sock is None:
-        return  # not connected yet: the connect timeout bounds that step
+def _shutdown(sock: socket.socket) -> None:
     try:
         socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the plain socket's method also ends a TLS read
     except OSError as exc:  # already closed by the other side: nothing left to stop
@@ -107,37 +106,39 @@ def _shutdown(conn: HTTPConnection) -> None:
 
 
 def _watch(conn: HTTPConnection) -> None:
+    """Put the connection's socket under the current deadline.  The socket, not the
+    connection: http.client hands a closing connection's socket over to its response."""
     deadline = getattr(_local, "deadline", None)
     if deadline is not None:
-        deadline.watch(conn)
+        deadline.watch(getattr(conn, "sock", None))
 
 
-class _WatchedHTTPConnection(HTTPConnection):
+class WatchedHTTPConnection(HTTPConnection):
     def connect(self) -> None:
-        _watch(self)
         super().connect()
+        _watch(self)
+
+    def request(self, *args, **kwargs) -> None:
+        _watch(self)  # a kept-alive connection (a fresh one registered in connect)
+        super().request(*args, **kwargs)
+
+
+class WatchedHTTPSConnection(HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self)
 
     def request(self, *args, **kwargs) -> None:
         _watch(self)
         super().request(*args, **kwargs)
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        _watch(self)
-        super().connect()
-
-    def request(self, *args, **kwargs) -> None:
-        _watch(self)
-        super().request(*args, **kwargs)
+class WatchedHTTPConnectionPool(HTTPConnectionPool):
+    ConnectionCls = WatchedHTTPConnection
 
 
-class _WatchedHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+class WatchedHTTPSConnectionPool(HTTPSConnectionPool):
+    ConnectionCls = WatchedHTTPSConnection
 
 
 class WatchedAdapter(HTTPAdapter):
@@ -145,7 +146,8 @@ class WatchedAdapter(HTTPAdapter):
 
     def init_poolmanager(self, connections, maxsize, block=False, **pool_kwargs) -> None:
         super().init_poolmanager(connections, maxsize, block=block, **pool_kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = {"http": WatchedHTTPConnectionPool,
+                                                   "https": WatchedHTTPSConnectionPool}
 
 
 def watched_session() -> requests.Session:

@@ -36,6 +36,7 @@ from bibmine.sources.crawl.engine import Crawler, CrawlStopped, Page, run_crawl
 from bibmine.sources.crawl.regions import Region, region
 from bibmine.sources.crawl.state import Job, JobStore
 from bibmine.sources.http import PoliteClient
+from bibmine.sources.redact import install_log_redaction, redact_text
 
 EXIT_USAGE, EXIT_REJECTS, EXIT_STOPPED = 2, 3, 5
 
@@ -60,7 +61,7 @@ ToOpt = Annotated[int | None, typer.Option("--to", help="Last publication year."
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    err.print(f"[red]error[/red]: {escape(message)}", highlight=False)
+    err.print(f"[red]error[/red]: {escape(redact_text(message))}", highlight=False)
     return typer.Exit(code)
 
 
@@ -98,6 +99,7 @@ def _execute(make: Callable[[PoliteClient], Crawler], config: CrawlConfig, corpu
     """Build the crawler, then print its plan (dry run) or run it with a progress bar."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_log_redaction()  # whatever a library logs (urllib3 logs URLs) loses its secrets
     if not dry_run and needs_contact:
         try:
             config.require_contact()
@@ -136,7 +138,7 @@ def _run(crawler: Crawler, corpus: Path, restart: bool, max_pages: int | None) -
             return run_crawl(c, crawler, restart=restart, max_pages=max_pages, on_page=on_page)
         except CrawlStopped as exc:
             progress.stop()
-            err.print(f"[yellow]stopped[/yellow]: {escape(str(exc))}", highlight=False)
+            err.print(f"[yellow]stopped[/yellow]: {escape(redact_text(exc))}", highlight=False)
             raise typer.Exit(EXIT_STOPPED) from None
         except KeyboardInterrupt:
             progress.stop()
@@ -277,7 +279,7 @@ def status(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", he
             typer.echo(json.dumps({"id": j.id, "source": j.source, "query": j.params, "status": j.status,
                                    "cursor": j.cursor, "pages": j.n_pages, "total": j.total, **j.counts,
                                    "started": j.started, "updated": j.updated, "finished": j.finished,
-                                   "error": j.error}, ensure_ascii=False))
+                                   "error": redact_text(j.error) if j.error else None}, ensure_ascii=False))
         return
     table = Table(title=f"{len(jobs)} crawl jobs in {corpus}")
     for col in ("id", "source", "query", "status", "pages", "read", "new", "merged", "dup", "rejected", "total",
@@ -285,9 +287,10 @@ def status(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", he
         table.add_column(col, overflow="fold")
     for j in jobs:
         c = j.counts
-        table.add_row(str(j.id), j.source, j.query, j.status, str(j.n_pages), str(c["n_read"]), str(c["n_new"]),
-                      str(c["n_merged"]), str(c["n_duplicate"]), str(c["n_rejected"]),
-                      "" if j.total is None else str(j.total), j.updated, j.error or "")
+        table.add_row(str(j.id), j.source, escape(redact_text(j.query)), j.status, str(j.n_pages),
+                      str(c["n_read"]), str(c["n_new"]), str(c["n_merged"]), str(c["n_duplicate"]),
+                      str(c["n_rejected"]),
+                      "" if j.total is None else str(j.total), j.updated, escape(redact_text(j.error or "")))
     console.print(table)
 
 

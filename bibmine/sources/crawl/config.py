@@ -10,6 +10,12 @@ variables, which win for secrets and the contact e-mail::
     max_retries = 5
     backoff_base = 2.0
     cache_path = "corpus/http_cache.sqlite"  # "" turns the cache off
+    max_body_mb = 50                         # bounds of one request (docs/sources.md, Bounds)
+    max_decompressed_mb = 200
+    max_compression_ratio = 100
+    deadline_s = 120                         # wall clock per request; 0 = none
+    max_redirects = 10
+    redirect_hosts = []                      # hosts a redirect may lead to besides the request's own
     [http.rates]                             # requests per second per host
     "api.openalex.org" = 5
 
@@ -35,10 +41,16 @@ from pathlib import Path
 from typing import Any
 
 from bibmine.sources.http import DEFAULT_RATES, HttpConfig
+from bibmine.sources.redact import register_secret
 
 CONFIG_ENV = "BIBMINE_CRAWL_CONFIG"
 DEFAULT_CONFIG_FILE = Path("bibmine-crawl.toml")
 DEFAULT_CACHE = Path("corpus") / "http_cache.sqlite"
+
+
+# the crawler's bounds in [http] and their least allowed value
+LIMITS = {"max_body_mb": 0.001, "max_decompressed_mb": 0.001, "max_compression_ratio": 1.0, "deadline_s": 0.0,
+          "max_redirects": 0}
 
 
 class ConfigError(ValueError):
@@ -128,6 +140,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     for (name, attr), var in SECRET_ENV.items():
         if env.get(var):
             setattr(config.sources[name], attr, env[var])
+        register_secret(getattr(config.sources[name], attr))  # redacted wherever it might show up
     if env.get("BIBMINE_CONTACT_EMAIL"):
         config.http.contact_email = env["BIBMINE_CONTACT_EMAIL"]
     return config
@@ -140,6 +153,18 @@ def _http_config(section: dict[str, Any], path: Path | None) -> HttpConfig:
         raise ConfigError(f"crawl config {path}: unknown [http] settings {', '.join(sorted(unknown))}; "
                           f"known: {', '.join(sorted(known))}")
     values = dict(section)
+    for name, least in LIMITS.items():
+        value = values.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not least <= value < float("inf") \
+                or (name == "max_redirects" and not isinstance(value, int)):
+            kind = "a whole number" if name == "max_redirects" else "a number"
+            raise ConfigError(f"crawl config {path}: [http] {name} must be {kind} >= {least:g}"
+                              f"{' (0 = no deadline)' if name == 'deadline_s' else ''}, not {value!r}")
+    hosts = values.get("redirect_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(h, str) for h in hosts):
+        raise ConfigError(f"crawl config {path}: [http] redirect_hosts must be a list of host names, not {hosts!r}")
     rates = dict(DEFAULT_RATES)
     rates.update({str(k): float(v) for k, v in values.pop("rates", {}).items()})
     values["rates"] = rates

@@ -20,7 +20,8 @@ from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.model import Record
 from bibmine.corpus.store import Corpus
 from bibmine.sources.crawl.state import Job, JobStore
-from bibmine.sources.http import BlockedError, HttpError, RateLimitedError, RobotsDisallowedError
+from bibmine.sources.http import BlockedError, HttpError, LimitExceeded, RateLimitedError, RobotsDisallowedError
+from bibmine.sources.redact import redact_text
 
 log = logging.getLogger("bibmine.crawl")
 
@@ -61,7 +62,7 @@ class CrawlStopped(RuntimeError):
     """The crawl stopped before the end; the job is saved and the same command resumes it."""
 
     def __init__(self, message: str, job: Job, status: str):
-        super().__init__(message)
+        super().__init__(redact_text(message))
         self.job = job
         self.status = status
 
@@ -111,10 +112,13 @@ def run_crawl(corpus: Corpus, crawler: Crawler, *, restart: bool = False, max_pa
               "wait (hours, not minutes) and run the same command again to resume")
     except (RateLimitedError, RobotsDisallowedError) as exc:
         _stop(store, job, "blocked", str(exc))
+    except LimitExceeded as exc:
+        _stop(store, job, "failed", f"{exc} -- the job is saved: raise the limit in [http] of the crawl config "
+              "(docs/sources.md, Bounds) or wait for the site to be fixed, then run the same command to resume")
     except HttpError as exc:
         _stop(store, job, "failed", f"{exc} -- run the same command again to resume")
     except Exception as exc:  # a bug or a full disk: record it on the job, then let it surface
-        store.set_status(job, "failed", f"{type(exc).__name__}: {exc}")
+        store.set_status(job, "failed", f"{type(exc).__name__}: {redact_text(exc)}")
         raise
     store.set_status(job, "done")
     corpus.finish_batch(batch)

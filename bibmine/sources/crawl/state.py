@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bibmine.corpus.store import Batch, Corpus, now
+from bibmine.sources.redact import redact_text
 
 COUNTS = ("n_read", "n_new", "n_merged", "n_duplicate", "n_rejected")
 UNFINISHED = ("running", "failed", "blocked", "interrupted")
@@ -67,7 +68,7 @@ class JobStore:
         return _job(row) if row else None
 
     def create(self, source: str, params: dict[str, Any], cursor: dict[str, Any]) -> Job:
-        query = canonical(params)
+        query = redact_text(canonical(params))  # the key below hashes the parameters as given
         batch = self.corpus.start_batch("api", f"{source} {query}", format=source)
         stamp = now()
         cur = self.db.execute(
@@ -105,11 +106,11 @@ class JobStore:
 
     def set_status(self, job: Job, status: str, error: str | None = None) -> None:
         job.status = status
-        job.error = error
+        job.error = None if error is None else redact_text(error)
         job.updated = now()
         job.finished = job.updated if status == "done" else None
         self.db.execute("UPDATE crawl_jobs SET status=?, error=?, updated=?, finished=? WHERE id=?",
-                        (status, error, job.updated, job.finished, job.id))
+                        (status, job.error, job.updated, job.finished, job.id))
 
     def _row(self, sql: str, params: tuple) -> sqlite3.Row | None:
         cur = self.db.cursor()
