@@ -56,14 +56,12 @@ from bibmine.sources.http_errors import (
 )
 from bibmine.sources.http_limits import MiB, fetch_bounded, watched_session
 from bibmine.sources.redact import (
-    SECRET_HEADERS,
-    SECRET_PARAMS,
     is_secret_header,
     is_secret_param,
+    redact_bytes,
     redact_text,
     redact_url,
     register_secret,
-    registered_secrets,
 )
 
 __all__ = ["BadBodyError", "BlockedError", "DeadlineExceeded", "HttpConfig", "HttpError", "LimitExceeded",
@@ -73,8 +71,6 @@ __all__ = ["BadBodyError", "BlockedError", "DeadlineExceeded", "HttpConfig", "Ht
 log = logging.getLogger("bibmine.http")
 
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-# Query parameters and headers whose values are secrets (see bibmine.sources.redact).
-SECRET_NAMES = tuple(sorted(SECRET_PARAMS)) + tuple(sorted(SECRET_HEADERS))
 redact = redact_url  # the one redaction of a URL, under its old name
 
 # Requests per second per host when the config says nothing (the sites' documented or
@@ -304,7 +300,7 @@ class PoliteClient:
             deadline_s=cfg.deadline_s, max_redirects=cfg.max_redirects, allowed_hosts=set(cfg.redirect_hosts),
             max_body=int(cfg.max_body_mb * MiB), max_decompressed=int(cfg.max_decompressed_mb * MiB),
             max_ratio=cfg.max_compression_ratio)
-        response._content = _mask_secrets(response.content)  # a server echoing our key must not put it in the corpus
+        response._content = redact_bytes(response.content)  # a server echoing our key must not put it in the corpus
         return response
 
     def _forget(self, prepared: requests.PreparedRequest) -> None:
@@ -394,14 +390,6 @@ def _clean(params: dict | None) -> dict | None:
     if params is None:
         return None
     return {k: v for k, v in params.items() if v is not None}
-
-
-def _mask_secrets(content: bytes) -> bytes:
-    for secret in registered_secrets():
-        raw = secret.encode("utf-8")
-        if raw in content:
-            content = content.replace(raw, b"***")
-    return content
 
 
 def _short(exc: BaseException) -> str:

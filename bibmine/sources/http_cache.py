@@ -11,7 +11,9 @@ built from safe parts only:
 - the stored request and response URLs lose their secret query parameters and any
   ``user:password@``; secret headers, ``Cookie`` and ``Set-Cookie`` are not stored;
   registered secret values are masked wherever else they occur (body, other headers);
-- no redirect history is stored (only the final answer, under the first request's key).
+- no redirect history is stored (only the final answer, under the first request's key);
+- a cache file written by ``CachedSession`` (bibmine before issue 17, which stored the
+  secrets of redirected requests) is cleared when it is opened.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import requests
 from requests.structures import CaseInsensitiveDict
 from requests_cache import CachedRequest, CachedResponse, SQLiteCache, create_key
 
-from bibmine.sources.redact import is_secret_header, is_secret_param, redact_text, registered_secrets
+from bibmine.sources.redact import is_secret_header, is_secret_param, redact_bytes, redact_text, registered_secrets
 
 log = logging.getLogger("bibmine.http")
 
@@ -63,10 +65,7 @@ def safe_headers(headers) -> CaseInsensitiveDict:
 def _safe_body(body: bytes | str | None) -> bytes | None:
     if body is None:
         return None
-    data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
-    for secret in registered_secrets():
-        data = data.replace(secret.encode("utf-8"), b"***")
-    return data
+    return redact_bytes(body.encode("utf-8") if isinstance(body, str) else bytes(body))
 
 
 def _keyed(prepared: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -86,6 +85,12 @@ class SecretFreeCache:
         self.path = Path(path)
         self.expire_s = expire_s
         self.backend = SQLiteCache(str(path))
+        if len(self.backend.redirects):
+            # only requests_cache.CachedSession (bibmine before issue 17) writes redirect aliases, and it
+            # stored each redirect's request with its Authorization header and api_key: drop it all
+            log.warning("http cache %s was written by an older bibmine that kept API keys and tokens of "
+                        "redirected requests; it is cleared (responses will be fetched again)", self.path)
+            self.backend.clear()  # drops the tables and VACUUMs, so the old bytes leave the file
 
     def key(self, prepared: requests.PreparedRequest) -> str:
         return create_key(_keyed(prepared), match_headers=False)

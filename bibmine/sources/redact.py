@@ -36,7 +36,7 @@ _secrets: set[str] = set()
 _lock = threading.Lock()
 
 _PARAM_RE = re.compile(r"(?i)(^|[?&;\s\"'(,])(" + "|".join(sorted(SECRET_PARAMS, key=len, reverse=True))
-                       + r")=([^&;#\s\"'<>)]*)")
+                       + r")=([^&;#\s\"'<>)]*?)(?=[.,:]?(?:[&;#\s\"'<>)]|$))")
 _HEADER_RE = re.compile(r"(?i)(\b(?:proxy-authorization|authorization|x-api-key)[\"']?\s*[:=]\s*[\"']?)"
                         r"([^\r\n\"',}]+)")
 _USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^/\s:@]*):([^/\s@]+)@")
@@ -107,6 +107,19 @@ def redact_text(text: object, secrets: Iterable[str] | None = None) -> str:
                          text)
     text = _HEADER_RE.sub(lambda m: f"{m.group(1)}{MASK}", text)
     return _USERINFO_RE.sub(lambda m: f"{m.group(1)}:{MASK}@", text)
+
+
+def redact_bytes(data: bytes) -> bytes:
+    """``data`` (a body) with every registered secret value, as UTF-8, replaced by ``***``.
+
+    Only the values: a body is data, so ``key=...`` in it is left alone.
+    """
+    for secret in registered_secrets():
+        for form in _forms(secret):
+            raw = form.encode("utf-8")
+            if raw in data:
+                data = data.replace(raw, MASK.encode())
+    return data
 
 
 def redact_url(url: str, params: Mapping | None = None) -> str:

@@ -159,3 +159,29 @@ def test_a_connection_failure_names_the_url_without_the_key(tmp_path, caplog):
                               "ConnectionError: ")
     assert "Max retries exceeded with url: /w?api_key=*** (Caused by NewConnectionError" in message
     assert "KEY-FOR-A-CLOSED-PORT" not in message + caplog.text
+
+
+def test_an_old_cache_holding_secrets_is_cleared_when_opened(httpserver, tmp_path, caplog):
+    """bibmine before issue 17 cached through requests_cache.CachedSession, which stored each
+    redirect's request, api_key and Authorization included."""
+    import requests_cache
+
+    from bibmine.sources.http import PoliteClient
+
+    from .conftest import Sleeps, fast_http
+
+    httpserver.expect_request("/old").respond_with_handler(
+        lambda request: Response(status=301, headers={"Location": f"/new?{request.query_string.decode()}"}))
+    httpserver.expect_request("/new").respond_with_json({"ok": 1})
+    path = tmp_path / "http_cache.sqlite"
+    with requests_cache.CachedSession(str(path), backend="sqlite", allowable_codes=(200,),
+                                      ignored_parameters=("api_key", "Authorization"), match_headers=False) as old:
+        old.get(httpserver.url_for("/old"), params={"api_key": "OLD-CACHE-KEY-1"},
+                headers={"Authorization": "Bearer OLD-CACHE-TOKEN-2"})
+    before = path.read_bytes()
+    assert b"OLD-CACHE-KEY-1" in before and b"OLD-CACHE-TOKEN-2" in before  # what issue 17 found
+    with caplog.at_level(logging.WARNING), PoliteClient(fast_http(cache_path=path), sleep=Sleeps()) as client:
+        assert client.get_json(httpserver.url_for("/old"), {"api_key": "OLD-CACHE-KEY-1"}) == {"ok": 1}
+    after = path.read_bytes()
+    assert b"OLD-CACHE-KEY-1" not in after and b"OLD-CACHE-TOKEN-2" not in after and b"/new" in after
+    assert "was written by an older bibmine" in caplog.text
