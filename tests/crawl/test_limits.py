@@ -135,7 +135,7 @@ def test_a_trickling_body_ends_at_the_deadline(threaded):
                                                    r"slowly cannot extend it\)"):
             c.get_json(threaded.url_for("/slow"))
         took = time.monotonic() - start
-    assert 1.0 <= took < 2.0, took
+    assert 1.0 <= took < 3.0, took  # the server would go on for 20 s
     assert len(threaded.log) <= 1  # not retried
 
 
@@ -175,7 +175,7 @@ def test_trickling_headers_end_at_the_deadline_too():
             start = time.monotonic()
             with pytest.raises(DeadlineExceeded, match="waiting for the answer"):
                 c.get_json(f"http://127.0.0.1:{server.port}/x")
-            assert 1.0 <= time.monotonic() - start < 2.0
+            assert 1.0 <= time.monotonic() - start < 3.0  # the server would go on for 20 s
     finally:
         server.close()
 

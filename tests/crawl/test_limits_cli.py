@@ -82,7 +82,7 @@ def test_a_trickling_server_stops_the_crawl_at_the_configured_deadline(httpserve
     env = env_for(tmp_path, "deadline_s = 0.5\nread_timeout = 5\n")
     start = time.monotonic()
     code, out = crawl(httpserver, tmp_path, env)
-    assert code == 5 and time.monotonic() - start < 2.5, out
+    assert code == 5 and time.monotonic() - start < 3.0, out  # the server would go on for 3 s, then fail
     assert "no complete answer within deadline_s=0.5 s" in " ".join(out.split())
     assert status(tmp_path, env)[0]["status"] == "failed"
 
