@@ -5,7 +5,8 @@ Exit codes (also in the README):
   1  an unexpected error (a bug: please report it with the traceback)
   2  usage error (unknown option, missing argument, a file that does not exist)
   3  finished, but some records were rejected and are in quarantine
-  4  finished, but at least one file could not be read at all (unknown format, bad encoding)
+  4  finished, but at least one file could not be read at all (missing, unknown format, not a
+     regular file), or the import stopped early (disk full); what was stored is kept
 """
 
 from __future__ import annotations
@@ -56,13 +57,19 @@ def main(
     """bibmine: sources -> corpus -> regions -> rubrics -> specialization -> maps -> report."""
 
 
-def open_corpus(path: Path) -> Corpus:
-    """Open an existing corpus for a command that reads it; exit 2 with a clear message if absent."""
+def open_corpus(path: Path, *, create: bool = False) -> Corpus:
+    """Open a corpus (an existing one unless ``create``); exit 2 with a clear message if it cannot be."""
+    from bibmine.corpus.store import NotACorpusError, SchemaTooNewError
+
     try:
-        return Corpus(path, must_exist=True)
-    except FileNotFoundError as exc:
+        corpus = Corpus(path, must_exist=not create)
+    except (FileNotFoundError, NotACorpusError, SchemaTooNewError) as exc:
         err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
+    if corpus.interrupted:
+        err.print(f"note: {len(corpus.interrupted)} import batch(es) were interrupted (process killed) and are "
+                  "marked so; `bibmine stats` lists them", highlight=False)
+    return corpus
 
 
 def _progress() -> Progress:
@@ -73,8 +80,8 @@ def _progress() -> Progress:
 @app.command("import")
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Export files (format detected from content), or "
-                                                "folders of bibmine's Parquet exchange.",
-                                                exists=True, readable=True)],
+                                                "folders of bibmine's Parquet exchange. A missing or unreadable "
+                                                "one is reported (exit 4) and the others are imported.")],
     corpus: CorpusOpt,
     format: Annotated[str | None, typer.Option("--format", help="Force a reader, e.g. ris, wos_plaintext.")] = None,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact identifier dedup only.")] = False,
@@ -82,19 +89,30 @@ def import_cmd(
 ) -> None:
     """Import export files into the corpus, deduplicating as records arrive."""
     from bibmine.corpus.dedup import DedupConfig
-    from bibmine.corpus.importer import import_files
+    from bibmine.corpus.importer import DiskFullError, import_files
 
-    with Corpus(corpus) as c, _progress() as progress:
+    if not 0 <= title_threshold <= 100:
+        raise typer.BadParameter(f"{title_threshold} is not between 0 and 100", param_hint="--title-threshold")
+    with open_corpus(corpus, create=True) as c, _progress() as progress:
         tasks: dict[Path, int] = {}
 
         def on_record(path: Path, n: int) -> None:
             if path not in tasks:
-                tasks[path] = progress.add_task(path.name, total=None, rate="")
+                tasks[path] = progress.add_task(escape(path.name), total=None, rate="")
             elapsed = progress.tasks[tasks[path]].elapsed or 1e-9
             progress.update(tasks[path], completed=n, rate=f"{n / elapsed:,.0f} rec/s")
 
-        reports = import_files(c, files, format=format, fuzzy=not no_fuzzy,
-                               config=DedupConfig(title_threshold=title_threshold), on_record=on_record)
+        def on_wait(message: str) -> None:
+            err.print(escape(message), highlight=False)
+
+        try:
+            reports = import_files(c, files, format=format, fuzzy=not no_fuzzy, on_wait=on_wait,
+                                   config=DedupConfig(title_threshold=title_threshold), on_record=on_record)
+        except DiskFullError as exc:
+            progress.stop()
+            err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)
+            err.print("The corpus is valid and holds what was stored before; `bibmine stats` shows the batches.")
+            raise typer.Exit(EXIT_UNREADABLE) from None
     table = Table(title=f"Import into {escape(str(corpus))}")
     for col in ("file", "format", "encoding", "read", "new", "merged", "duplicate", "rejected"):
         table.add_column(col, justify="right" if col in ("read", "new", "merged", "duplicate", "rejected") else "left")
@@ -128,6 +146,9 @@ def stats(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", hel
         return
     console.print(f"[bold]{escape(str(corpus))}[/bold]: {st.works} works from {st.source_records} source records; "
                   f"{st.quarantined} quarantined")
+    for b in st.unfinished:
+        err.print(f"[yellow]batch {b['batch']} {b['status']}[/yellow]: {escape(b['source'])}: {b['stored']} record(s) "
+                  f"stored; {escape(b['error'] or '')}", highlight=False)
     for title, counter in (("kind", st.by_kind), ("language", st.by_language), ("source", st.by_source)):
         t = Table(title=f"Works by {title}" if title != "source" else "Source records by format")
         t.add_column(title)
@@ -188,15 +209,23 @@ def dedup(
     corpus: CorpusOpt,
     report: Annotated[bool, typer.Option("--report", help="List merged pairs with rule and score.")] = False,
     undo: Annotated[int | None, typer.Option("--undo", help="Reverse the merge with this id.")] = None,
+    candidates: Annotated[bool, typer.Option("--candidates", help="List pairs a rule kept apart, with the "
+                                             "reason, for review.")] = False,
+    merge: Annotated[tuple[str, str] | None, typer.Option("--merge", help="Merge two works by hand: "
+                                                         "--merge KEEP_ID DROP_ID.")] = None,
     title_threshold: Annotated[float, typer.Option(help="Fuzzy title similarity to merge (0-100).")] = 93.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON lines.")] = False,
 ) -> None:
-    """Find duplicates across the stored works; --report explains every merge; --undo reverses one."""
+    """Find duplicates across the stored works; --report explains every merge; --undo reverses one;
+    --candidates lists look-alike pairs kept apart by a rule; --merge A B joins two by hand."""
     from bibmine.corpus.dedup import DedupConfig
     from bibmine.corpus.dedup_run import merge_report, run_dedup, undo_merge
     from bibmine.corpus.model import from_json
 
     with open_corpus(corpus) as c:
+        if candidates or merge:
+            _dedup_review(c, merge, as_json)
+            return
         if undo is not None:
             try:
                 left, restored = undo_merge(c, undo)
@@ -325,5 +354,37 @@ def _register_stages() -> None:
 _register_stages()
 
 
+def _dedup_review(c: Corpus, merge: tuple[str, str] | None, as_json: bool) -> None:
+    from bibmine.corpus.dedup_run import merge_by_hand, review_candidates
+
+    if merge:
+        try:
+            kept = merge_by_hand(c, *merge)
+        except (KeyError, ValueError) as exc:
+            err.print(f"error: {escape(str(exc).strip(chr(39)))}", highlight=False)
+            raise typer.Exit(2) from None
+        console.print(f"merged {escape(merge[1])} into {escape(kept)} (undo with bibmine dedup --report / --undo)",
+                      highlight=False)
+        return
+    rows = review_candidates(c)
+    if as_json:
+        for r in rows:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} pairs kept apart by a rule (merge one with: bibmine dedup --merge A B)")
+    for col in ("A", "B", "score", "reason", "title A", "title B"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["a"], r["b"], "-" if r["score"] is None else f"{r['score']:.2f}", escape(r["reason"]),
+                      escape(r["title_a"] or ""), escape(r["title_b"] or ""))
+    console.print(table)
+
+
 def run() -> None:  # console-script entry point
-    app()
+    from bibmine.corpus.store import NotACorpusError, SchemaTooNewError
+
+    try:
+        app()
+    except (NotACorpusError, SchemaTooNewError) as exc:
+        err.print(f"error: {escape(str(exc))}", highlight=False)
+        raise SystemExit(2) from None

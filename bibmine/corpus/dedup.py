@@ -114,13 +114,21 @@ def _same_script(a: str, b: str) -> bool:
     return a[:1].isascii() == b[:1].isascii()
 
 
+_RU_STEM = 6  # Russian generic words match by their first letters, whatever the case ending
+
+
 def _load_title_rules() -> tuple[frozenset[str], tuple[str, ...], re.Pattern]:
     data = tomllib.loads((resources.files("bibmine.corpus") / "data" / "generic_titles.toml").read_text("utf-8"))
     suffix = re.compile("|".join(f"(?:{p})" for p in data["notice_suffix_patterns"]))
-    return frozenset(data["generic_words"]), tuple(data["notice_prefixes"]), suffix
+    words = {w for w in data["generic_words"]} | {w[:_RU_STEM] for w in data["generic_words"] if not w.isascii()}
+    return frozenset(words), tuple(data["notice_prefixes"]), suffix
 
 
 _GENERIC_WORDS, _NOTICE_PREFIXES, _NOTICE_SUFFIX = _load_title_rules()
+
+
+def _generic_word(word: str) -> bool:
+    return word in _GENERIC_WORDS or (not word.isascii() and word[:_RU_STEM] in _GENERIC_WORDS)
 _ROMAN = frozenset(["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv",
                     "xvi", "xvii", "xviii", "xix", "xx"])
 _NUMBERED = frozenset(["part", "parts", "vol", "volume", "issue", "no", "number", "chapter", "section",
@@ -150,6 +158,8 @@ def is_generic_title(key: str) -> bool:
 
     >>> is_generic_title("introduction to the special issue"), is_generic_title("от редакции")
     (True, True)
+    >>> is_generic_title("предисловие к специальному выпуску журнала")
+    True
     >>> is_generic_title("correction soil carbon of the voronezh region")
     True
     >>> is_generic_title("is bluetooth low energy feasible for ticketing vol 5 100120 2020")
@@ -164,7 +174,7 @@ def is_generic_title(key: str) -> bool:
     if _NOTICE_SUFFIX.search(key):
         return True
     words = [w for w in key.split() if w not in _STOP and not w.isdigit() and w not in _ROMAN]
-    return all(w in _GENERIC_WORDS for w in words)
+    return all(_generic_word(w) for w in words)
 
 
 def title_match(keys: list[str], year: int | None, surname: str | None, cand: Candidate,

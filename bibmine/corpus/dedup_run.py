@@ -13,7 +13,7 @@ from collections.abc import Callable
 from bibmine.corpus.dedup import DedupConfig, title_keys
 from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.model import from_json
-from bibmine.corpus.store import Corpus
+from bibmine.corpus.store import Corpus, now
 
 
 def run_dedup(corpus: Corpus, config: DedupConfig | None = None,
@@ -95,3 +95,49 @@ def merge_report(corpus: Corpus, *, include_undone: bool = False) -> list[sqlite
     if not include_undone:
         sql += " WHERE m.undone IS NULL"
     return corpus._rows(sql + " ORDER BY m.id")
+
+
+def review_candidates(corpus: Corpus, *, include_resolved: bool = False) -> list[dict]:
+    """Pairs that look like one work but that a rule keeps apart, for an analyst to decide.
+
+    Each side is shown as the work that holds it now (a side merged since into another
+    work is followed to that work); pairs whose sides have since become one work are left out.
+    """
+    rows = corpus._rows("SELECT * FROM dedup_candidates" + ("" if include_resolved else " WHERE resolved IS NULL")
+                        + " ORDER BY id")
+    out = []
+    for r in rows:
+        a, b = current_work(corpus, r["uid_a"]), current_work(corpus, r["uid_b"])
+        if a is None or b is None or a[0] == b[0]:
+            continue
+        out.append({"id": r["id"], "a": a[1], "b": b[1], "title_a": a[2], "title_b": b[2], "score": r["score"],
+                    "reason": r["reason"], "resolved": r["resolved"]})
+    return out
+
+
+def current_work(corpus: Corpus, uid: str) -> tuple[int, str, str | None] | None:
+    """(work id, uid, title) of the work holding ``uid`` now: the work itself, or the one its first record joined."""
+    row = corpus.db.execute("SELECT id, uid, title FROM works WHERE uid=?", (uid,)).fetchone()
+    if row:
+        return row
+    prefix = uid[2:18]  # "bm" + the first 16 hex digits of the source record's fingerprint
+    return corpus.db.execute(
+        "SELECT w.id, w.uid, w.title FROM source_records s JOIN works w ON w.id=s.work_id "
+        "WHERE s.fingerprint >= ? AND s.fingerprint < ? ORDER BY s.id LIMIT 1", (prefix, prefix + "g")).fetchone()
+
+
+def merge_by_hand(corpus: Corpus, keep_uid: str, drop_uid: str) -> str:
+    """An analyst's merge of two works (allowed even where a rule kept them apart); returns the kept uid."""
+    keep, drop = current_work(corpus, keep_uid), current_work(corpus, drop_uid)
+    for uid, found in ((keep_uid, keep), (drop_uid, drop)):
+        if found is None:
+            raise KeyError(f"no work with id {uid}")
+    if keep[0] == drop[0]:
+        raise ValueError(f"{keep_uid} and {drop_uid} are already one work ({keep[1]})")
+    ing = Ingestor(corpus)
+    with corpus.transaction():
+        ing.absorb(keep[0], drop[0], "manual", 1.0, detail=f"merged by hand: {drop[1]} into {keep[1]}")
+        corpus.db.execute("UPDATE dedup_candidates SET resolved=? WHERE resolved IS NULL AND "
+                          "((uid_a=? AND uid_b=?) OR (uid_a=? AND uid_b=?))",
+                          (f"merged {now()}", keep_uid, drop_uid, drop_uid, keep_uid))
+    return keep[1]

@@ -5,8 +5,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
-from collections.abc import Callable, Iterable
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +23,10 @@ from bibmine.sources.encoding import EncodingError
 from bibmine.sources.files import UnknownFormatError, open_export
 
 COMMIT_EVERY = 20000  # records per transaction
+
+
+class DiskFullError(RuntimeError):
+    """The disk (or the corpus's size limit) is full: the import stopped, the corpus is as of the last commit."""
 
 
 @dataclass
@@ -51,16 +58,51 @@ def import_files(
     fuzzy: bool = True,
     on_record: Callable[[Path, int], None] | None = None,
     processes: int | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> list[FileReport]:
     """Import each file; a bad file or record never stops the others.
 
     ``on_record(path, n)`` is called after every chunk for progress display;
-    ``processes``: 1 = read in this process, 2 = a reader process, None = by file size.
+    ``processes``: 1 = read in this process, 2 = a reader process, None = by file size;
+    ``on_wait(message)`` when another import holds the corpus and this one waits.
+    A full disk stops the import with :class:`DiskFullError` (the corpus stays valid,
+    as of its last commit; each batch row says what was really stored).
     """
     ingestor = Ingestor(corpus, config, fuzzy=fuzzy)
-    with corpus.bulk_writes(), gc_paused():
+    with import_lock(corpus.path, on_wait), corpus.bulk_writes(), gc_paused():
         return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record, processes=processes)
                 for p in paths]
+
+
+@contextmanager
+def import_lock(path: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """One import at a time per corpus: a second one waits for the first, then runs (both land).
+
+    SQLite lets one writer in at a time; an import that commits every few thousand
+    records would otherwise starve a waiting one or hit "database is locked".  The lock
+    is an advisory lock on ``<corpus>.lock`` (a file bibmine creates), released when the
+    process ends, even by kill -9.
+    """
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            if on_wait:
+                on_wait(f"waiting for another import into {path} ({holder}) to finish")
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @contextmanager
@@ -96,8 +138,9 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     batch = corpus.start_batch("file", str(path), format=opened.reader.name, encoding=opened.encoding,
                                sha256=dataset_sha256(path))
     db = corpus.db
-    db.execute("BEGIN")
+    db.execute("BEGIN IMMEDIATE")
     n = since_commit = 0
+    committed = _counts(batch)
     try:
         for chunk in read_chunks(path, opened.reader.name, opened.encoding, default_format=opened.reader.name,
                                  tolerance=ingestor.config.year_tolerance, processes=processes):
@@ -112,7 +155,8 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
             since_commit += len(chunk.items) + len(chunk.rejects)
             if since_commit >= COMMIT_EVERY:
                 db.execute("COMMIT")
-                db.execute("BEGIN")
+                committed = _counts(batch)
+                db.execute("BEGIN IMMEDIATE")
                 since_commit = 0
             if on_record:
                 on_record(path, n)
@@ -123,9 +167,22 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
                 batch.error = f"{path}: reading stopped {where}: {chunk.stopped}"
                 corpus.quarantine(batch, str(path), where, f"reading stopped: {chunk.stopped}", None)
                 report.error = batch.error
-    finally:
-        corpus.finish_batch(batch)
         db.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        _roll_back(db, batch, committed)
+        if not _is_disk_full(exc):
+            raise
+        batch.error = (f"{path}: the disk is full ({exc}); stopped after {batch.n_read} records, "
+                       f"{batch.n_new + batch.n_merged} stored; free space and import the file again")
+        report.error = batch.error
+        _finish(corpus, batch, "failed")
+        raise DiskFullError(batch.error) from None
+    except BaseException as exc:
+        _roll_back(db, batch, committed)
+        batch.error = batch.error or f"{path}: import stopped: {type(exc).__name__}: {exc}"
+        _finish(corpus, batch, "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed")
+        raise
+    _finish(corpus, batch, None)
     report.read, report.new, report.merged = batch.n_read, batch.n_new, batch.n_merged
     report.duplicate, report.rejected = batch.n_duplicate, batch.n_rejected
     return report
@@ -142,3 +199,28 @@ def _record_failed_file(corpus: Corpus, path: Path, error: str) -> None:
     batch = corpus.start_batch("file", str(path))
     batch.error = error
     corpus.finish_batch(batch)
+
+
+def _counts(batch) -> tuple[int, int, int, int, int]:
+    return batch.n_read, batch.n_new, batch.n_merged, batch.n_duplicate, batch.n_rejected
+
+
+def _roll_back(db: sqlite3.Connection, batch, committed: tuple) -> None:
+    """Undo the open transaction; the batch's counters go back to what was committed."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+    batch.n_read, batch.n_new, batch.n_merged, batch.n_duplicate, batch.n_rejected = committed
+
+
+def _finish(corpus: Corpus, batch, status: str | None) -> None:
+    try:
+        corpus.finish_batch(batch, status)
+    except sqlite3.OperationalError as exc:
+        if not _is_disk_full(exc):
+            raise
+        # No room even for the batch row: it stays 'running' and the next open marks it
+        # interrupted with the counts of what was committed.
+
+
+def _is_disk_full(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "full" in str(exc)

@@ -37,7 +37,7 @@ from bibmine.corpus.dedup import (
     title_keys,
     title_match,
 )
-from bibmine.corpus.matching import Decision, decide
+from bibmine.corpus.matching import Decision, Place, decide, place_of, places_disagree
 from bibmine.corpus.model import Record, from_json, to_json
 from bibmine.corpus.store import Batch, Corpus, now
 from bibmine.corpus.works import WorkEditor
@@ -76,6 +76,7 @@ class Prepared(msgspec.Struct, array_like=True):
     lookup: list[str]  # blocking keys to search, across tolerated years
     blocks: list[str]  # blocking keys to file the record under
     rubrics: list[tuple[str, str, str, str, float | None]]  # scheme, code, source, annotator, score
+    place: tuple[str | None, str | None] = (None, None)  # (volume, first page): breaks ambiguous ties
     candidates: list[Candidate] = []
     id_hits: list[tuple[str, int]] = []  # (scheme, work id) of stored works sharing an identifier
 
@@ -96,7 +97,7 @@ def prepare(record: Record, default_format: str, tolerance: int) -> Prepared:
                for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES]
     return Prepared(fmt, raw, fingerprint, to_json(record).decode(), keys, record.ids.pairs(),
                     record.first_author_surname, record.year, record.kind.value, record.title, record.ids.doi,
-                    lookup, sorted(blocks), rubrics)
+                    lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages))
 
 
 class Ingestor(WorkEditor):
@@ -159,9 +160,15 @@ class Ingestor(WorkEditor):
             known[it.fingerprint] = uid
             self._note_reviews(uid, decision)
             if decision.contested:
-                self._flush_if_pending(batch, stamp, *(w for w, _ in decision.contested))
+                # splitting creates works: write the pending ones first so their ids stay theirs
+                if self._pending:
+                    self._write_new(self._pending, batch, stamp)
+                    self._pending = []
                 for work, schemes in decision.contested:
-                    self._split_ambiguous(work, schemes, it)
+                    for moved, rule, score in self._split_ambiguous(work, schemes, it):
+                        self.absorb(target, moved, rule, score)
+                self._ids.pop(target, None)
+                next_id = max(next_id, (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1)
             for pair in it.pairs:
                 local_ids[pair].append(target)
             cand = Candidate(target, it.year, it.keys, it.surname)
@@ -188,7 +195,17 @@ class Ingestor(WorkEditor):
             for key in it.lookup:
                 cands.extend(local_blocks.get(key, ()))
         return decide(it.pairs, it.keys, it.year, it.surname, hits, cands, self._ids_of, self.config,
-                      fuzzy=self.fuzzy)
+                      fuzzy=self.fuzzy, place=tuple(it.place), place_of_work=self._place_of)
+
+    def _place_of(self, work_id: int) -> Place:
+        for wid, it in getattr(self, "_pending", ()):
+            if wid == work_id:
+                return tuple(it.place)
+        row = self.db.execute("SELECT data FROM work_data WHERE id=?", (work_id,)).fetchone()
+        if row is None:
+            return None, None
+        venue = from_json(row[0]).venue
+        return place_of(venue.volume, venue.pages)
 
     def _note_reviews(self, uid: str, decision: Decision) -> None:
         """Pairs that look alike but a rule keeps apart go to the analyst's review list."""
@@ -207,39 +224,59 @@ class Ingestor(WorkEditor):
             self._uids[work_id] = self.db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
         return self._uids[work_id]
 
-    def _split_ambiguous(self, work_id: int, schemes: list[str], it: Prepared) -> None:
-        """Split out members of a work that joined it by title alone and match ``it`` just as well.
+    def _split_ambiguous(self, work_id: int, schemes: list[str], it: Prepared) -> list[tuple[int, str, float]]:
+        """Split out the members of a work that ``it`` shows to be ambiguous; return those that go with ``it``.
 
-        ``it`` carries other values of ``schemes`` than the work; a member without any
-        value of those schemes and without an identifier shared with another member could
-        be either work, so it stands alone (and is listed for review), whichever came first.
+        ``it`` carries other values of ``schemes`` than the work, so the two are different
+        works.  A member with no value of those schemes that links to ``it`` (a shared
+        identifier, or a matching title where the member has no identifier in common with
+        its work-mates) could belong to either: it stands alone and the pair is listed for
+        review, as it would had it arrived last.  When its volume and first page agree with
+        ``it`` and contradict every member that carries the conflicting identifiers, it is
+        not ambiguous but on the wrong side: it is returned as (new work id, rule, score),
+        to be joined with ``it``.
         """
         rows = self.db.execute("SELECT id, data FROM source_records WHERE work_id=? ORDER BY id",
                                (work_id,)).fetchall()
         if len(rows) < 2:
-            return
-        members = [(sid, from_json(data)) for sid, data in rows]
-        maps = {sid: id_map(rec.ids.pairs()) for sid, rec in members}
-        loose = []
-        for sid, rec in members:
-            mine = maps[sid]
-            if any(mine.get(s) for s in schemes):
+            return []
+        members = {sid: from_json(data) for sid, data in rows}
+        maps = {sid: id_map(rec.ids.pairs()) for sid, rec in members.items()}
+        places = {sid: place_of(rec.venue.volume, rec.venue.pages) for sid, rec in members.items()}
+        anchors = [sid for sid in members if any(maps[sid].get(s) for s in schemes)]
+        theirs, its_place = id_map(it.pairs), tuple(it.place)
+        to_it, alone = [], []
+        for sid, rec in members.items():
+            if sid in anchors:
                 continue
-            if any(mine.get(s, frozenset()) & other.get(s, frozenset())
-                   for osid, other in maps.items() if osid != sid for s in mine):
-                continue
-            cand = Candidate(-1, rec.year, title_keys(rec), rec.first_author_surname)
-            score, reason = title_match(it.keys, it.year, it.surname, cand, self.config)
-            if score is not None and reason is None:
-                loose.append(sid)
-        if loose and len(loose) < len(members):
-            for sid in loose:
-                new_uid = self.split_out(work_id, sid, "ambiguous: matches works whose identifiers differ")
-                self.db.execute("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
-                                "VALUES (?,?,?,?,?)", (*sorted((new_uid, self._uid_of(work_id))), None,
-                                                       "split out: ambiguous, matches works whose identifiers "
-                                                       f"differ ({', '.join(schemes)})", now()))
-            self._ids.pop(work_id, None)
+            with_mates = any(_shares(maps[sid], maps[o]) for o in members if o != sid)
+            rule, score = "identifier", 1.0
+            if not _shares(maps[sid], theirs):
+                if with_mates or places_disagree(places[sid], its_place):
+                    continue
+                cand = Candidate(-1, rec.year, title_keys(rec), rec.first_author_surname)
+                title_score, reason = title_match(it.keys, it.year, it.surname, cand, self.config)
+                if title_score is None or reason is not None:
+                    continue
+                rule, score = "fuzzy_title", title_score / 100.0
+            if anchors and not with_mates and all(places_disagree(places[sid], places[a]) for a in anchors):
+                to_it.append((sid, rule, score))
+            else:
+                alone.append(sid)
+        if not (to_it or alone) or len(to_it) + len(alone) == len(members):
+            return []
+        for sid in alone:
+            new_uid = self.split_out(work_id, sid, "ambiguous: matches works whose identifiers differ")
+            self.db.execute("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
+                            "VALUES (?,?,?,?,?)", (*sorted((new_uid, self._uid_of(work_id))), None,
+                                                   "split out: ambiguous, matches works whose identifiers "
+                                                   f"differ ({', '.join(schemes)})", now()))
+        moved = []
+        for sid, rule, score in to_it:
+            uid = self.split_out(work_id, sid, "published where the other record was, not where its work-mates were")
+            moved.append((self.db.execute("SELECT id FROM works WHERE uid=?", (uid,)).fetchone()[0], rule, score))
+        self._ids.pop(work_id, None)
+        return moved
 
     # ------------------------------------------------------------ set-based lookups
     def _known_fingerprints(self, fingerprints: list[str]) -> dict[str, str]:
@@ -305,7 +342,8 @@ class Ingestor(WorkEditor):
             cands = [Candidate(wid, y, (tk or "").split("\n"), fa) for wid, y, tk, fa in rows]
         self._ids, self._uids = {}, {}
         return decide(pairs, keys, record.year, record.first_author_surname, hits, cands, self._ids_of,
-                      self.config, fuzzy=self.fuzzy)
+                      self.config, fuzzy=self.fuzzy, place=place_of(record.venue.volume, record.venue.pages),
+                      place_of_work=self._place_of)
 
     def _ids_of(self, work_id: int) -> IdMap:
         cache = getattr(self, "_ids", None)
@@ -370,3 +408,8 @@ def _select_in(db, sql: str, values: list) -> list[tuple]:
 
 def _union(a: IdMap, b: IdMap) -> IdMap:
     return {k: a.get(k, frozenset()) | b.get(k, frozenset()) for k in a.keys() | b.keys()}
+
+
+def _shares(a: IdMap, b: IdMap) -> bool:
+    """True when two records have an identifier value in common."""
+    return any(values & b.get(scheme, frozenset()) for scheme, values in a.items())

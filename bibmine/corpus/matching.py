@@ -11,13 +11,18 @@ the works it was found near (identifier hits and blocking-key candidates):
    different DOIs) is ambiguous: it stays a work of its own, and the pairs go to review.
 
 Rule 3 is what makes the partition independent of import order: whichever of the three
-arrives last, none of them is merged.  Works whose title matched but whose identifiers
+arrives last, none of them is merged.  Before a record is called ambiguous, the works
+whose volume and first page contradict the record's are set aside (a conference abstract
+on page A12 and the article on page 45 share a title, not a place of publication); the
+place of publication only breaks such ties, since vendors disagree on pages too often to
+use it as a rule of its own.  Works whose title matched but whose identifiers
 conflict come back as ``contested`` so the caller can split out members that joined
 them by title alone and are now ambiguous in the same way.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -45,9 +50,30 @@ class Decision:
     contested: list[tuple[int, list[str]]] = field(default_factory=list)  # (work id, conflicting schemes)
 
 
+Place = tuple[str | None, str | None]  # (volume, first page), normalized
+
+
+def place_of(volume: str | None, pages: str | None) -> Place:
+    """(volume, first page) in comparable form.
+
+    >>> place_of(" 11 ", "45-59"), place_of(None, "A12"), place_of("", "045–059")
+    (('11', '45'), (None, 'a12'), (None, '45'))
+    """
+    first = re.split(r"[-\u2010-\u2015\s]+", pages.strip())[0] if pages and pages.strip() else ""
+    first = first.lower().lstrip("0") or None
+    vol = (volume or "").strip().lower().lstrip("0") or None
+    return vol, first
+
+
+def places_disagree(a: Place, b: Place) -> bool:
+    """True only when both give a first page and they differ, or both give a volume and they differ."""
+    return any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
+
+
 def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surname: str | None,
            hits: list[tuple[str, int]], candidates: list[Candidate], ids_of: Callable[[int], IdMap],
-           config: DedupConfig, *, fuzzy: bool = True) -> Decision:
+           config: DedupConfig, *, fuzzy: bool = True, place: Place = (None, None),
+           place_of_work: Callable[[int], Place] | None = None) -> Decision:
     """Apply the merge rules to one record (see the module docstring)."""
     mine = id_map(pairs)
     decision = Decision()
@@ -58,6 +84,7 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
             bad = id_conflicts(mine, theirs)
             if bad:
                 decision.reviews.append((work, 1.0, f"same {scheme}, but {describe_conflict(bad, mine, theirs)}"))
+                decision.contested.append((work, bad))
             else:
                 agreeing.append((scheme, work))
         if agreeing:
@@ -95,6 +122,10 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
     if not passing:
         return decision
     clash = _clash([w for _, w in passing], ids_of)
+    if clash and place_of_work is not None:
+        same_place = [(s, w) for s, w in passing if not places_disagree(place, place_of_work(w))]
+        if same_place and not _clash([w for _, w in same_place], ids_of):
+            passing, clash = same_place, None
     if clash:
         decision.reviews.extend((w, s / 100.0, f"ambiguous: the title matches works that differ ({clash})")
                                 for s, w in passing)

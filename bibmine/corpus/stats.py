@@ -35,6 +35,8 @@ class CorpusStats:
     by_language: Counter = field(default_factory=Counter)
     by_source: Counter = field(default_factory=Counter)  # source records per format
     completeness: dict[str, dict[str, float]] = field(default_factory=dict)  # format -> field -> share
+    batches: Counter = field(default_factory=Counter)  # import batches by status (done, failed, interrupted...)
+    unfinished: list[dict] = field(default_factory=list)  # interrupted or failed batches: what they stored
 
     def as_dict(self) -> dict:
         return {
@@ -42,7 +44,7 @@ class CorpusStats:
             "by_kind": dict(self.by_kind),
             "by_year": {str(k): v for k, v in sorted(self.by_year.items(), key=_year_order)},
             "by_language": dict(self.by_language), "by_source": dict(self.by_source),
-            "completeness": self.completeness,
+            "completeness": self.completeness, "batches": dict(self.batches), "unfinished_batches": self.unfinished,
         }
 
 
@@ -66,6 +68,12 @@ def corpus_stats(corpus: Corpus) -> CorpusStats:
         st.by_kind[kind] = n
     for year, n in db.execute("SELECT year, count(*) FROM works GROUP BY year"):
         st.by_year["unknown" if year is None else year] = n
+    for batch_id, source, status, n_new, n_merged, error in db.execute(
+            "SELECT id, source, coalesce(status, 'done'), n_new, n_merged, error FROM batches ORDER BY id"):
+        st.batches[status] += 1
+        if status in ("interrupted", "failed"):
+            st.unfinished.append({"batch": batch_id, "source": source, "status": status,
+                                  "stored": n_new + n_merged, "error": error})
     for rec in corpus.iter_works():
         st.by_language[record_language(rec)] += 1
     present: dict[str, Counter] = defaultdict(Counter)

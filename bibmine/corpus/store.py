@@ -187,7 +187,12 @@ class Corpus:
             yield
         finally:
             self.db.execute("PRAGMA wal_autocheckpoint=1000")
-            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            try:
+                self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.OperationalError as exc:
+                if "full" not in str(exc):
+                    raise
+                # no room to copy the log back: the WAL file stays, valid, and is checkpointed later
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)

@@ -50,9 +50,11 @@ class WorkEditor:
         fingerprint, data = db.execute("SELECT fingerprint, data FROM source_records WHERE id=?",
                                        (source_record_id,)).fetchone()
         rec = from_json(data)
-        uid = "bm" + fingerprint[:16]
-        if db.execute("SELECT 1 FROM works WHERE uid=?", (uid,)).fetchone():
-            uid = f"{uid}-{source_record_id}"  # it was the work's first record: the work keeps its uid
+        uid, n = "bm" + fingerprint[:16], 0
+        while db.execute("SELECT 1 FROM works WHERE uid=?", (uid,)).fetchone():
+            # it was the work's first record (the work keeps its uid), or it was split out before
+            n += 1
+            uid = f"bm{fingerprint[:16]}-{source_record_id}" + (f"-{n}" if n > 1 else "")
         rec.id = uid
         new_id = self.insert_single_work(uid, rec)
         db.execute("UPDATE source_records SET work_id=? WHERE id=?", (new_id, source_record_id))
