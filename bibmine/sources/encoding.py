@@ -60,13 +60,10 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     invalid, valid = utf8_validity(sample)
     if invalid <= max(2, valid // 10):
         return "utf-8"
-    try:
-        sample.decode("cp1251")
-        cyrillic = sum(1 for b in sample if 0xC0 <= b <= 0xFF)
-        if cyrillic > len(sample) * 0.02:
-            return "cp1251"
-    except UnicodeDecodeError:
-        pass
+    # cp1251 leaves one byte (0x98) undefined: a stray one is noted when decoding, as in UTF-8
+    cyrillic = sum(1 for b in sample if 0xC0 <= b <= 0xFF)
+    if cyrillic > len(sample) * 0.02 and _undefined_in(sample, "cp1251") <= max(2, cyrillic // 1000):
+        return "cp1251"
     best = from_bytes(sample).best()
     if best is None:
         raise EncodingError(f"{path}: bytes are not text in any known encoding")
@@ -99,6 +96,13 @@ def utf8_validity(sample: bytes) -> tuple[int, int]:
     return invalid, valid
 
 
+def _undefined_in(sample: bytes, codec: str) -> int:
+    """How many bytes of ``sample`` the single-byte ``codec`` cannot decode."""
+    _COUNT.n = 0
+    sample.decode(codec, "bibmine-count")
+    return _COUNT.n
+
+
 def _utf16_without_bom(sample: bytes) -> str | None:
     """'utf-16-le'/'utf-16-be' when NUL bytes (never in 8-bit text) sit at odd/even offsets."""
     head = sample[:4000]
@@ -113,9 +117,13 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 def read_head(path: Path, encoding: str, chars: int = 65536) -> str:
-    """First ``chars`` characters of the file, decoded, for format sniffing."""
+    """First ``chars`` characters of the file, decoded, for format sniffing.
+
+    Line endings as :class:`DecodedText` gives them: CRLF kept, a lone CR made LF.
+    """
     with open(path, encoding=encoding, errors="replace", newline="") as fh:
-        return fh.read(chars)
+        head = fh.read(chars)
+    return _LONE_CR.sub("\n", head) if "\r" in head else head
 
 
 # ---------------------------------------------------------------- decoding with a record of bad bytes
@@ -138,6 +146,7 @@ class DecodeIssue:
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 _LINES = re.compile(r"[^\n]*\n")
+_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _CHUNK = 1 << 20
 
 
@@ -202,12 +211,12 @@ class DecodedText:
     # ------------------------------------------------------------ lines
 
     def __iter__(self) -> Iterator[str]:
+        # whole chunks of lines are handed over at once (the per-line cost is one yield);
+        # so once iteration has begun, readline() and read() go on after the current chunk
         while True:
-            lines = self._lines
-            while self._i < len(lines):
-                line = lines[self._i]
-                self._i += 1
-                yield line
+            lines, i = self._lines, self._i
+            self._lines, self._i = [], 0
+            yield from (lines[i:] if i else lines)
             if not self._fill():
                 if self._tail:
                     tail, self._tail = self._tail, ""
@@ -270,7 +279,12 @@ class DecodedText:
         if text is None:
             return False
         text = self._tail + text
-        self._lines = _LINES.findall(text)
+        # str.splitlines (fast) also breaks at \v, \f, \x1c-\x1e, \x85, \u2028, \u2029, which
+        # are text here: only a chunk that holds none of them may use it
+        odd = any(c in text for c in _OTHER_BREAKS)  # one fast scan per character
+        self._lines = _LINES.findall(text) if odd else text.splitlines(True)
+        if self._lines and not self._lines[-1].endswith("\n"):
+            self._lines.pop()  # the tail, kept below
         self._i = 0
         cut = text.rfind("\n") + 1
         self._tail = text[cut:]

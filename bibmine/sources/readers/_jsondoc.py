@@ -218,7 +218,7 @@ def _record(s: _Stream, counter: list[int]) -> Iterator[Item]:
     except _TooDeep as e:
         counter[0] += 1
         s.issues_until(s.offset())
-        yield where, None, e.raw[:200], f"{e}: item {counter[0]} quarantined, the others are read"
+        yield where, None, e.raw[:200], f"{e}; this record is quarantined, the others are read"
         return
     counter[0] += 1
     if issues := s.issues_until(s.offset()):

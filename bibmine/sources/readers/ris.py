@@ -99,7 +99,8 @@ def read_ris(path: Path, encoding: str) -> ReadResult:
             if head == "ER" and _is_tag(line):
                 raw_lines.append(line)
                 raw = "".join(raw_lines)
-                yield bad_bytes(fh, lineno, f"line {start or lineno}", raw) or _finish(raw, start or lineno)
+                bad = bad_bytes(fh, lineno, f"line {start or lineno}", raw) if fh.issues else None
+                yield bad or _finish(raw, start or lineno)
                 raw_lines = []
                 continue
             if not raw_lines:
