@@ -40,8 +40,9 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     UTF-8 is chosen when the sample's invalid UTF-8 sequences are rare next to its valid
     multi-byte characters (at most 2, or at most one per ten valid ones): a UTF-8 file
     with a stray byte stays UTF-8 and only the record holding that byte is affected.
-    Otherwise Cyrillic single-byte text is read as cp1251 (what Russian Windows software
-    writes) rather than as KOI8 or cp1252, and anything else goes to charset-normalizer.
+    Otherwise Cyrillic single-byte text (words of bytes 0xC0-0xFF) is read as cp1251 (what
+    Russian Windows software writes) rather than as KOI8 or cp1252, and anything else goes
+    to charset-normalizer.
 
     >>> detect_encoding(Path("x"), "Café García\\n\\xff\\n".encode("utf-8", "surrogateescape"))
     'utf-8'
@@ -61,8 +62,11 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
     if invalid <= max(2, valid // 10):
         return "utf-8"
     # cp1251 leaves one byte (0x98) undefined: a stray one is noted when decoding, as in UTF-8
-    cyrillic = sum(1 for b in sample if 0xC0 <= b <= 0xFF)
-    if cyrillic > len(sample) * 0.02 and _undefined_in(sample, "cp1251") <= max(2, cyrillic // 1000):
+    # Cyrillic words are runs of letters 0xC0-0xFF; Western accents (cp1252 "Café") stand alone
+    high = sum(1 for b in sample if 0xC0 <= b <= 0xFF)
+    in_runs = sum(len(run) for run in _HIGH_RUN.findall(sample))
+    if (high > len(sample) * 0.02 and in_runs > high * 0.6
+            and _undefined_in(sample, "cp1251") <= max(2, high // 1000)):
         return "cp1251"
     best = from_bytes(sample).best()
     if best is None:
@@ -71,6 +75,7 @@ def detect_encoding(path: Path, sample: bytes | None = None) -> str:
 
 
 _COUNT = threading.local()
+_HIGH_RUN = re.compile(rb"[\xc0-\xff]{2,}")
 
 
 def _count_error(exc: UnicodeError) -> tuple[str, int]:
