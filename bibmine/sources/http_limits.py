@@ -113,24 +113,24 @@ def _watch(conn: HTTPConnection) -> None:
         deadline.watch(getattr(conn, "sock", None))
 
 
-class WatchedHTTPConnection(HTTPConnection):
+class _Watched:
+    """Mixin: the connection's socket goes under the current deadline, fresh or kept alive."""
+
     def connect(self) -> None:
         super().connect()
         _watch(self)
 
     def request(self, *args, **kwargs) -> None:
-        _watch(self)  # a kept-alive connection (a fresh one registered in connect)
+        _watch(self)  # a kept-alive connection (a fresh one registers in connect)
         super().request(*args, **kwargs)
 
 
-class WatchedHTTPSConnection(HTTPSConnection):
-    def connect(self) -> None:
-        super().connect()
-        _watch(self)
+class WatchedHTTPConnection(_Watched, HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs) -> None:
-        _watch(self)
-        super().request(*args, **kwargs)
+
+class WatchedHTTPSConnection(_Watched, HTTPSConnection):
+    pass
 
 
 class WatchedHTTPConnectionPool(HTTPConnectionPool):

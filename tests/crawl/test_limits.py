@@ -96,7 +96,7 @@ def test_a_200_mb_page_announced_by_content_length_is_refused_unread(threaded):
         peak, error = peak_mib(lambda: c.get_json(threaded.url_for("/page")))
     assert isinstance(error, ResponseTooLarge)
     assert "announces 200.0 MiB (Content-Length), more than max_body_mb=50.0 MiB; nothing was read" in str(error)
-    assert peak < 10, f"peak {peak:.1f} MiB"
+    assert peak < 25, f"peak {peak:.1f} MiB"  # measured 1.1 to 10.6 (the test server writing), never 200
 
 
 def test_a_200_mb_page_without_a_length_is_cut_at_max_body(threaded):
