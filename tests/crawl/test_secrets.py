@@ -124,7 +124,8 @@ def test_no_secret_in_any_file_or_stream_bibmine_wrote(httpserver, tmp_path, cap
     assert b"/new/works" in cache and b"rp2/patsearch" in cache  # the redirected answers are cached ...
     for path in written:
         assert leaks(path.read_bytes()) == [], path  # ... and no file holds a secret, in any form
-    streams = "\n".join(outputs) + capfd.readouterr().out + capfd.readouterr().err
+    captured = capfd.readouterr()  # anything written past the runner, at the file-descriptor level
+    streams = "\n".join([*outputs, captured.out, captured.err])
     logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("werkzeug"))
     assert "api_key=***" in logged  # urllib3's DEBUG lines are there, redacted
     assert leaks(streams.encode()) == [] and leaks(logged.encode()) == []
