@@ -226,3 +226,12 @@ def test_cli_import_of_a_fifo_reports_it_and_imports_the_other_file(tmp_path):
                                       "--corpus", str(tmp_path / "c.sqlite")])
     assert result.exit_code == 4, result.output
     assert "not a regular file" in result.output
+
+
+def test_utf16_json_lines_with_a_deep_line(tmp_path):
+    path = tmp_path / "u16.jsonl"
+    path.write_bytes(("\n".join([work(1), '{"id": "https://openalex.org/W2", "x": ' + DEEP + "}", work(3)]) + "\n")
+                     .encode("utf-16"))
+    encoding, records, rejects = read(path)
+    assert encoding == "utf-16"
+    assert titles(records) == ["Work 1", "Work 3"] and [r.location for r in rejects] == ["line 2"]

@@ -121,40 +121,23 @@ def _iter_lines(path: Path, encoding: str, fast: bool, layout: JsonLayout) -> It
         yield from _lines_of_bytes(path, layout)
         return
     with open_text(path, encoding) as fh:
-        n = 0
-        while True:
-            line = fh.readline(MAX_LINE + 1)
-            if not line:
-                return
-            n += 1
-            if len(line) > MAX_LINE and not line.endswith("\n"):
-                while (more := fh.readline(MAX_LINE)) and not more.endswith("\n"):
-                    pass
-                fh.take_issues(n)
-                yield f"line {n}", None, line[:200], _too_long(n)
-                continue
-            raw = line.strip()
-            if issues := fh.take_issues(n):
-                yield f"line {n}", None, raw, describe_issues(path, issues)
-                continue
-            yield from _line_items(n, raw, raw, layout)
+        for n, line, _, too_long in _bounded_lines(fh, "\n"):
+            issues = fh.take_issues(n)
+            if too_long:
+                yield f"line {n}", None, line, _too_long(n)
+            elif issues:
+                yield f"line {n}", None, line.strip(), describe_issues(path, issues)
+            else:
+                yield from _line_items(n, line.strip(), line.strip(), layout)
 
 
 def _lines_of_bytes(path: Path, layout: JsonLayout) -> Iterator[Item]:
     offset = 0  # byte offset of the line
     with open(path, "rb") as fh:
-        n = 0
-        while True:
-            line = fh.readline(MAX_LINE + 1)
-            if not line:
-                return
-            n += 1
-            start, offset = offset, offset + len(line)
-            if len(line) > MAX_LINE and not line.endswith(b"\n"):
-                while (more := fh.readline(MAX_LINE)) and not more.endswith(b"\n"):
-                    offset += len(more)
-                offset += len(more)
-                yield f"line {n}", None, line[:200].decode("utf-8", "replace"), _too_long(n)
+        for n, line, size, too_long in _bounded_lines(fh, b"\n"):
+            start, offset = offset, offset + size
+            if too_long:
+                yield f"line {n}", None, line.decode("utf-8", "replace"), _too_long(n)
                 continue
             if n == 1 and line.startswith(codecs.BOM_UTF8):
                 line, start = line[3:], start + 3
@@ -166,6 +149,23 @@ def _lines_of_bytes(path: Path, layout: JsonLayout) -> Iterator[Item]:
                 yield f"line {n}", None, text, f"line {n}, {where} (shown as U+FFFD in raw; the line is quarantined)"
                 continue
             yield from _line_items(n, line, raw, layout)
+
+
+def _bounded_lines(fh, newline: Any) -> Iterator[tuple[int, Any, int, bool]]:
+    """(number, line, size, too long) of each line; a line over :data:`MAX_LINE` is read
+    past in pieces (never held whole) and only its first 200 characters are given."""
+    n = 0
+    while line := fh.readline(MAX_LINE + 1):
+        n += 1
+        size = len(line)
+        if size <= MAX_LINE or line.endswith(newline):
+            yield n, line, size, False
+            continue
+        while more := fh.readline(MAX_LINE):
+            size += len(more)
+            if more.endswith(newline):
+                break
+        yield n, line[:200], size, True
 
 
 def _too_long(n: int) -> str:
