@@ -17,6 +17,7 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -151,7 +152,6 @@ class DecodeIssue:
 
 _LONE_CR = re.compile(r"\r(?!\n)")
 _LINES = re.compile(r"[^\n]*\n")
-_OTHER_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _CHUNK = 1 << 20
 
 
@@ -216,16 +216,19 @@ class DecodedText:
     # ------------------------------------------------------------ lines
 
     def __iter__(self) -> Iterator[str]:
-        # whole chunks of lines are handed over at once (the per-line cost is one yield);
-        # so once iteration has begun, readline() and read() go on after the current chunk
+        # whole chunks of lines are handed over at once and chained in C (no per-line Python
+        # call); so once iteration has begun, readline() and read() go on after the current chunk
+        return chain.from_iterable(self._line_lists())
+
+    def _line_lists(self) -> Iterator[list[str]]:
         while True:
             lines, i = self._lines, self._i
             self._lines, self._i = [], 0
-            yield from (lines[i:] if i else lines)
+            yield lines[i:] if i else lines
             if not self._fill():
                 if self._tail:
                     tail, self._tail = self._tail, ""
-                    yield tail
+                    yield [tail]
                 return
 
     def readline(self, limit: int = -1) -> str:
@@ -284,10 +287,15 @@ class DecodedText:
         if text is None:
             return False
         text = self._tail + text
-        # str.splitlines (fast) also breaks at \v, \f, \x1c-\x1e, \x85, \u2028, \u2029, which
-        # are text here: only a chunk that holds none of them may use it
-        odd = any(c in text for c in _OTHER_BREAKS)  # one fast scan per character
-        self._lines = _LINES.findall(text) if odd else text.splitlines(True)
+        # str.splitlines (fast) also breaks at \v, \f, \x1c-\x1e, \x85, \u2028, \u2029, which are
+        # text here; line ends are only LF and CRLF now, so more pieces than LFs means it did
+        newlines = text.count("\n")
+        self._newlines += newlines  # the old tail holds none
+        lines = text.splitlines(True)
+        if len(lines) != newlines + (not text.endswith("\n")):
+            lines = _LINES.findall(text)
+            lines.append(text[text.rfind("\n") + 1 :])
+        self._lines = lines
         if self._lines and not self._lines[-1].endswith("\n"):
             self._lines.pop()  # the tail, kept below
         self._i = 0
@@ -302,6 +310,7 @@ class DecodedText:
         text = self._decode_next()
         if text is None:
             return False
+        self._newlines += text.count("\n")
         self._tail += text
         return True
 
@@ -325,8 +334,7 @@ class DecodedText:
             line = self._newlines + text.count("\n", 0, at) + 1
             self.issues.append(DecodeIssue(line, offset, bad, self._chars + at, self.codec))
             self.issue_count += 1
-        self._chars += len(text)
-        self._newlines += text.count("\n")
+        self._chars += len(text)  # self._newlines is advanced by the caller
         if final:
             self._eof = True
             if not text:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-import tomllib
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 
 from bibmine.corpus.model import normalize_person
+from bibmine.corpus.placeholders import is_placeholder
+
+__all__ = ["is_placeholder", "person_key", "strip_markup", "unless_placeholder"]
 
 # authors recur across a corpus; normalize_person costs a few microseconds per call
 person_key = lru_cache(maxsize=1 << 16)(normalize_person)
@@ -59,43 +60,14 @@ def _drop_label(m: re.Match) -> str:
 
 
 # ---------------------------------------------------------------- placeholders
-
-
-@cache
-def _placeholders() -> tuple[frozenset[str], frozenset[str]]:
-    with open(Path(__file__).with_name("placeholders.toml"), "rb") as fh:
-        data = tomllib.load(fh)
-    return frozenset(data["exact"]), frozenset(v.casefold() for v in data["any_case"])
-
-
-def is_placeholder(value: object) -> bool:
-    """True for a value that stands for "no value" (``placeholders.toml``): None, empty,
-    "NA", "N/A", "null", "0", "-", "[No author name available]", "[Anonymous]" ...
-
-    Readers must not turn these into identifiers, author names or titles.
-
-    >>> [is_placeholder(v) for v in ("NA", " n/a ", "", None, "0", "[No author name available]", "ANONYMOUS")]
-    [True, True, True, True, True, True, True]
-    >>> [is_placeholder(v) for v in ("Na J.", "10.1000/x", "31452104", "Nature", "Anonymous reviewers' role")]
-    [False, False, False, False, False]
-    """
-    if not value:
-        return True  # None, ""
-    if not isinstance(value, str):
-        value = str(value)
-    if len(value) > 60:  # the hot path: real names and titles are mostly longer than any placeholder
-        return False
-    text = value.strip()
-    if not text:
-        return True
-    exact, any_case = _placeholders()
-    return text in exact or text.casefold() in any_case
+# One list and one test for the whole system: bibmine.corpus.placeholders (data in
+# bibmine/corpus/data/placeholders.txt, sources named there); readers import it from here.
 
 
 def unless_placeholder(value: str | None) -> str | None:
-    """``value`` stripped, or None when it is a placeholder (see :func:`is_placeholder`).
+    """``value`` stripped, or None when it is a placeholder ("NA", "0", "[Anonymous]" ...).
 
-    >>> unless_placeholder(" 31452104 "), unless_placeholder("NA")
-    ('31452104', None)
+    >>> unless_placeholder(" 31452104 "), unless_placeholder("NA"), unless_placeholder("[No author name available]")
+    ('31452104', None, None)
     """
     return None if is_placeholder(value) else value.strip()  # type: ignore[union-attr]

@@ -21,10 +21,18 @@ from bibmine.corpus.model import (
     normalize_doi,
     normalize_person,
 )
+from bibmine.corpus.placeholders import PLACEHOLDERS
 from bibmine.sources.readers._textio import open_text  # noqa: F401  (readers import it from here)
 from bibmine.sources.textutil import is_placeholder
 
 _WS = re.compile(r"\s+")
+# casefolding never shortens a string: a cleaned value longer than every placeholder is none
+_LONGEST_PLACEHOLDER = max(map(len, PLACEHOLDERS))
+
+
+def _short_placeholder(text: str) -> bool:
+    """:func:`is_placeholder` for a cleaned (stripped) value, skipping long values cheaply."""
+    return len(text) <= _LONGEST_PLACEHOLDER and is_placeholder(text)
 
 
 def clean(value: object) -> str | None:
@@ -61,7 +69,7 @@ def texts(values: Iterable[str | None], lang: str | None = None) -> list[Text]:
     """
     out: list[Text] = []
     seen: list[str | None] = []
-    for v in dedupe([c for v in values if not is_placeholder(c := clean(v))]):
+    for v in dedupe([c for v in values if (c := clean(v)) and not _short_placeholder(c)]):
         guess = lang or guess_lang(v)
         out.append(Text(v, None if guess in seen and not lang else guess))
         seen.append(guess)
@@ -83,7 +91,7 @@ def make_author(name: str, orcid: str | None = None, given_first: bool = False) 
     'ani u.'
     """
     name = clean(name) or ""
-    if is_placeholder(name):  # "", "[No author name available]", "[Anonymous]", "NA" ...
+    if not name or _short_placeholder(name):  # "[No author name available]", "[Anonymous]", "NA" ...
         return None
     key = name
     if given_first and "," not in name and " " in name:
