@@ -36,7 +36,7 @@ def titles(records: list[Record]) -> list[str | None]:
 @pytest.mark.parametrize(("name", "location", "line", "offset", "bad"), [
     ("bad_byte.ris", "line 8", 10, 206, "b'\\xff'"),
     ("bad_byte_wos.txt", "line 10", 12, 205, "b'\\xc3'"),
-    ("bad_byte_scopus.csv", "row 3 (line 3)", 3, 252, "b'\\xff'"),
+    ("bad_byte_scopus.csv", "row 3", 3, 252, "b'\\xff'"),
 ])
 def test_one_bad_byte_quarantines_its_record_only(name, location, line, offset, bad):
     encoding, records, rejects = read(HOSTILE / name)
@@ -64,22 +64,23 @@ def test_genuine_cp1251_stays_cp1251_and_an_undefined_byte_is_located():
     assert "line 9, byte offset 139: b'\\x98' is not valid cp1251" in rejects[0].reason
 
 
-def test_medline_and_bibtex_quarantine_the_record_with_the_bad_byte(tmp_path):
-    med = tmp_path / "m.nbib"
-    med.write_bytes(
-        "PMID- 1\nTI  - Café\nSO  - J. 2020.\n\nPMID- 2\nTI  - García ".encode() + b"\xff"
-        + "\nSO  - J. 2021.\n\nPMID- 3\nTI  - Akdağ\nSO  - J. 2022.\n".encode()
-    )
-    _, records, rejects = read(med)
-    assert titles(records) == ["Café", "Akdağ"] and [r.location for r in rejects] == ["line 5"]
-    assert "line 6, byte offset" in rejects[0].reason
-    bib = tmp_path / "b.bib"
-    bib.write_bytes(
-        "@article{a, title={Café}, year={2020}}\n@article{b, title={García ".encode() + b"\xff"
-        + "}, year={2021}}\n@article{c, title={Воронеж}, year={2022}}\n".encode()
-    )
-    _, records, rejects = read(bib)
-    assert titles(records) == ["Café", "Воронеж"] and [r.location for r in rejects] == ["line 2"]
+MEDLINE_BAD = ("PMID- 1\nTI  - Café\nSO  - J. 2020.\n\nPMID- 2\nTI  - García ".encode() + b"\xff"
+               + "\nSO  - J. 2021.\n\nPMID- 3\nTI  - Akdağ\nSO  - J. 2022.\n".encode())
+BIBTEX_BAD = ("@article{a, title={Café}, year={2020}}\n@article{b, title={García ".encode() + b"\xff"
+              + "}, year={2021}}\n@article{c, title={Akdağ}, year={2022}}\n".encode())
+
+
+@pytest.mark.parametrize(("name", "data", "location", "line"), [
+    ("m.nbib", MEDLINE_BAD, "line 5", 6),
+    ("b.bib", BIBTEX_BAD, "line 2", 2),
+])
+def test_medline_and_bibtex_quarantine_the_record_with_the_bad_byte(tmp_path, name, data, location, line):
+    path = tmp_path / name
+    path.write_bytes(data)
+    _, records, rejects = read(path)
+    assert titles(records) == ["Café", "Akdağ"] and [r.location for r in rejects] == [location]
+    offset = data.index(b"\xff")
+    assert f"line {line}, byte offset {offset}: " + "b'\\xff' is not valid utf-8" in rejects[0].reason
 
 
 def test_a_bad_byte_in_a_json_document_quarantines_that_item(tmp_path):

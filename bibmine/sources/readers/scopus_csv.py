@@ -94,7 +94,7 @@ def read_scopus_csv(path: Path, encoding: str) -> ReadResult:
         yield from leftover_bad_bytes(fh, last_line(first))  # bytes of the header the encoding cannot decode
         for row_no, row in enumerate(rows, 2):
             where = f"row {row_no}"
-            if (bad := bad_bytes(fh, last_line(row), f"{where} (line {row.line})", row.raw)) is not None:
+            if (bad := bad_bytes(fh, last_line(row), where, row.raw)) is not None:
                 yield bad
                 continue
             cells = row.cells
