@@ -236,3 +236,17 @@ def test_utf16_json_lines_with_a_deep_line(tmp_path):
     encoding, records, rejects = read(path)
     assert encoding == "utf-16"
     assert titles(records) == ["Work 1", "Work 3"] and [r.location for r in rejects] == ["line 2"]
+
+
+def test_generic_table_refuses_a_mapped_column_named_twice(tmp_path):
+    from bibmine.sources.readers.generic_table import read_table
+
+    mapping = tmp_path / "t.csv.mapping.toml"
+    mapping.write_text('[table]\ndelimiter = ";"\n\n[columns]\ntitle = "Title"\ndoi = "DOI"\n', encoding="utf-8")
+    ok = tmp_path / "ok.csv"
+    ok.write_text("Title;DOI;Note;Note\nSoils;10.1234/t.1;a;b\n", encoding="utf-8")  # unmapped repeats are harmless
+    assert [r.title for r in read_table(ok, mapping)] == ["Soils"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Title;DOI;doi\nSoils;10.1234/t.1;10.1234/t.2\n", encoding="utf-8")
+    with pytest.raises(DuplicateColumnError, match="'DOI' at columns 2 and 3"):
+        list(read_table(bad, mapping))
