@@ -388,3 +388,7 @@ def run() -> None:  # console-script entry point
     except (NotACorpusError, SchemaTooNewError) as exc:
         err.print(f"error: {escape(str(exc))}", highlight=False)
         raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    run()

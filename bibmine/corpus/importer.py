@@ -80,19 +80,20 @@ def import_lock(path: Path, on_wait: Callable[[str], None] | None = None) -> Ite
 
     SQLite lets one writer in at a time; an import that commits every few thousand
     records would otherwise starve a waiting one or hit "database is locked".  The lock
-    is an advisory lock on ``<corpus>.lock`` (a file bibmine creates), released when the
-    process ends, even by kill -9.
+    is a POSIX record lock on ``<corpus>.lock`` (a file bibmine creates): released when the
+    process ends, even by kill -9, and not inherited by the reader process it forks (a
+    ``flock`` would be, and an orphaned reader would hold the corpus forever).
     """
     lock_path = path.with_name(path.name + ".lock")
     with open(lock_path, "a+") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             fh.seek(0)
             holder = fh.read().strip() or "another process"
             if on_wait:
                 on_wait(f"waiting for another import into {path} ({holder}) to finish")
-            fcntl.flock(fh, fcntl.LOCK_EX)
+            fcntl.lockf(fh, fcntl.LOCK_EX)
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}")
@@ -102,7 +103,7 @@ def import_lock(path: Path, on_wait: Callable[[str], None] | None = None) -> Ite
         finally:
             fh.seek(0)
             fh.truncate()
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
 
 
 @contextmanager

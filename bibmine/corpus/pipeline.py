@@ -16,6 +16,7 @@ import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
+from queue import Full
 
 import msgspec
 
@@ -67,8 +68,8 @@ def _chunks(path: Path, reader: str, encoding: str, default_format: str, toleran
             if len(items) + len(rejects) >= CHUNK:
                 yield Chunk(items, rejects)
                 items, rejects = [], []
-    except (UnicodeDecodeError, ValueError, OSError) as exc:
-        yield Chunk(items, rejects, stopped=str(exc))
+    except (UnicodeDecodeError, ValueError, OSError, RecursionError) as exc:
+        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__)
         return
     yield Chunk(items, rejects)
 
@@ -76,12 +77,29 @@ def _chunks(path: Path, reader: str, encoding: str, default_format: str, toleran
 def _produce(args: tuple, queue) -> None:  # runs in the reader process
     gc.freeze()  # see bibmine.corpus.importer.gc_paused
     encoder = msgspec.msgpack.Encoder()
+    parent = os.getppid()
     try:
         for chunk in _chunks(*args):
-            queue.put(encoder.encode(chunk))
+            _put(queue, encoder.encode(chunk), parent)
+    except _WriterGone:
+        return
     except Exception:  # a reader bug: report it to the writer, which raises it
-        queue.put(encoder.encode(Chunk([], [], crashed=traceback.format_exc())))
-    queue.put(None)
+        _put(queue, encoder.encode(Chunk([], [], crashed=traceback.format_exc())), parent)
+    _put(queue, None, parent)
+
+
+class _WriterGone(Exception):
+    """The writing process died (kill -9): the reader stops instead of waiting forever."""
+
+
+def _put(queue, item, parent: int) -> None:
+    while True:
+        try:
+            queue.put(item, timeout=1.0)
+            return
+        except Full:
+            if os.getppid() != parent:
+                raise _WriterGone from None
 
 
 def _from_process(args: tuple) -> Iterator[Chunk]:
