@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from bibmine import __version__
+from bibmine.cli_lazy import LazyGroup, lazy_command, lazy_typer
 from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
 
 EXIT_REJECTS = 3
@@ -29,6 +30,7 @@ EXIT_UNREADABLE = 4
 
 app = typer.Typer(
     name="bibmine",
+    cls=LazyGroup,
     help="Text mining and bibliometrics for regional smart specialization.",
     no_args_is_help=True,
     add_completion=False,
@@ -331,24 +333,23 @@ def demo(
 
 
 def _register_stages() -> None:
-    from bibmine.maps.cli import app as map_app
-    from bibmine.regions.cli import app as regions_app
-    from bibmine.report.cli import app as report_app
-    from bibmine.rubrics.cli import app as rubrics_app
-    from bibmine.sources.crawl.cli import app as crawl_app
-    from bibmine.specialization.cli import app as specialization_app
-
-    app.add_typer(crawl_app, name="crawl")
-    app.add_typer(map_app, name="map")
-    app.add_typer(regions_app, name="regions")
-    app.add_typer(report_app, name="report")
-    app.add_typer(rubrics_app, name="rubrics")
-    app.add_typer(specialization_app, name="specialization")
-
-    from bibmine.report.compare_cli import compare_cmd, import_labels_cmd
-
-    app.command("compare")(compare_cmd)
-    app.command("import-labels")(import_labels_cmd)
+    """Each stage's sub-command, imported only when it runs (bibmine.cli_lazy); one line per stage."""
+    lazy_command("compare", "bibmine.report.compare_cli:compare_cmd",
+                 "Agreement of manual and automatic GRNTI rubrics, and what it does to the competences.")
+    lazy_command("import-labels", "bibmine.report.compare_cli:import_labels_cmd",
+                 "Store manual GRNTI labels (or an analyst's review decisions) in the corpus, with provenance.")
+    lazy_typer("crawl", "bibmine.sources.crawl.cli:app",
+               "Crawl OpenAlex, Crossref, eLIBRARY and patent registers into the corpus (polite, resumable: "
+               "run the same command again to resume).")
+    lazy_typer("map", "bibmine.maps.cli:app",
+               "VOSviewer maps: co-occurrence, co-authorship, bibliographic coupling and co-citation networks.")
+    lazy_typer("regions", "bibmine.regions.cli:app",
+               "Place affiliations in an organization, city, Russian federal subject and macroregion, with evidence.")
+    lazy_typer("report", "bibmine.report.cli:app", "Reports of a study folder (docs/study-layout.md).")
+    lazy_typer("rubrics", "bibmine.rubrics.cli:app",
+               "Assign GRNTI rubrics to records: train, evaluate, classify, explain.")
+    lazy_typer("specialization", "bibmine.specialization.cli:app",
+               "Specialization coefficients, managerial matrices and scenario models of regions.")
 
 
 _register_stages()
