@@ -350,6 +350,7 @@ def _register_stages() -> None:
                "Assign GRNTI rubrics to records: train, evaluate, classify, explain.")
     lazy_typer("specialization", "bibmine.specialization.cli:app",
                "Specialization coefficients, managerial matrices and scenario models of regions.")
+    lazy_typer("baseline", "bibmine.specialization.baseline_cli:app", "National reference of the S&T ratio.")
 
 
 _register_stages()
