@@ -12,12 +12,13 @@ the works it was found near (identifier hits and blocking-key candidates):
 
 Rule 3 is what makes the partition independent of import order: whichever of the three
 arrives last, none of them is merged.  Before a record is called ambiguous, the works
-whose volume and first page contradict the record's are set aside (a conference abstract
-on page A12 and the article on page 45 share a title, not a place of publication); the
-place of publication only breaks such ties, since vendors disagree on pages too often to
-use it as a rule of its own.  Works whose title matched but whose identifiers
-conflict come back as ``contested`` so the caller can split out members that joined
-them by title alone and are now ambiguous in the same way.
+whose volume or first page contradicts the record's are set aside (a conference abstract
+on page A12 and the article on page 45 share a title, not a place of publication).  On its
+own, a place keeps two records apart only when both the volume and the first page differ:
+one of them alone differs between vendors too often (article numbers, online-first records).
+Works whose title matched but whose identifiers conflict come back as ``contested`` so the
+caller can split out members that joined them by title alone and are now ambiguous in the
+same way.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
+
+from rapidfuzz import fuzz, process
 
 from bibmine.corpus.dedup import (
     Candidate,
@@ -65,6 +68,19 @@ def place_of(volume: str | None, pages: str | None) -> Place:
     return vol, first
 
 
+def published_elsewhere(a: Place, b: Place) -> bool:
+    """Both the volume and the first page are given on both sides and both differ: two places.
+
+    One of them alone differs too often between vendors (article numbers for pages, an
+    online-first record without its volume); a conference abstract in volume 1 on page A12
+    and the article in volume 11 on page 45 differ in both.
+
+    >>> published_elsewhere(("11", "45"), ("1", "a12")), published_elsewhere(("11", "45"), ("11", "e45"))
+    (True, False)
+    """
+    return all(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
+
+
 def places_disagree(a: Place, b: Place) -> bool:
     """True only when both give a first page and they differ, or both give a volume and they differ."""
     return any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
@@ -101,10 +117,13 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
         return decision
     passing: list[tuple[float, int]] = []
     seen: set[int] = set()
+    alike = _titles_alike(keys, candidates, config)
     for cand in candidates:
         if cand.work_id in seen:
             continue
         seen.add(cand.work_id)
+        if cand.work_id not in alike:
+            continue  # no title pair reaches the threshold: title_match would say (None, None)
         score, reason = title_match(keys, year, surname, cand, config)
         if score is None:
             continue
@@ -118,6 +137,12 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
                                      f"titles match, but {describe_conflict(bad, mine, theirs)}"))
             decision.contested.append((cand.work_id, bad))
             continue
+        if place_of_work is not None:
+            where = place_of_work(cand.work_id)
+            if published_elsewhere(place, where):
+                decision.reviews.append((cand.work_id, score / 100.0, "titles match, but published elsewhere: "
+                                         f"volume {place[0]} page {place[1]} vs volume {where[0]} page {where[1]}"))
+                continue
         passing.append((score, cand.work_id))
     if not passing:
         return decision
@@ -133,6 +158,34 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
     score, work = max(passing, key=lambda p: (p[0], -p[1]))  # ties: the oldest work
     decision.target, decision.rule, decision.score = work, "fuzzy_title", score / 100.0
     return decision
+
+
+def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupConfig) -> set[int]:
+    """Works (each judged by its first candidate, as :func:`decide` does) with a title pair at the threshold.
+
+    One vectorised rapidfuzz pass over all candidate titles instead of a Python call per
+    candidate: :func:`~bibmine.corpus.dedup.title_match` scores the same pairs with the same
+    scorer and cut-off, and gives (None, None) to every work this leaves out.
+    """
+    queries = [a for a in keys if len(a.split()) >= config.min_title_words]
+    if not queries or not candidates:
+        return set()
+    owners: list[int] = []
+    choices: list[str] = []
+    first: set[int] = set()
+    for cand in candidates:
+        if cand.work_id in first:
+            continue
+        first.add(cand.work_id)
+        for b in cand.title_keys:
+            owners.append(cand.work_id)
+            choices.append(b)
+    alike: set[int] = set()
+    for q in queries:
+        for _, _, i in process.extract_iter(q, choices, scorer=fuzz.token_sort_ratio,
+                                            score_cutoff=config.title_threshold):
+            alike.add(owners[i])
+    return alike
 
 
 def _unique(hits: list[tuple[str, int]]) -> list[tuple[str, int]]:
