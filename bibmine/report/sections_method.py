@@ -98,6 +98,10 @@ def method_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshold
 
 def _st_source(sf: StudyFolder, st_source: object) -> str:
     p = partial(phrase, lang=sf.lang)
+    reference = sf.read_json("specialization/reference.json") if sf.exists("specialization/reference.json") else None
+    sentence = (reference or {}).get("sentence") if isinstance(reference, dict) else None
+    if st_source != "coefficients" and isinstance(sentence, dict) and isinstance(sentence.get(sf.lang), str):
+        return sentence[sf.lang]  # the reference actually used, its years and sizes (bibmine.specialization.study_st)
     if st_source == "corpus":
         sources = sf.parameter("specialization", "sources") or ["publications"]
         years = sf.parameter("specialization", "years")

@@ -75,8 +75,11 @@ class Baseline:
             shown = ", ".join(map(str, missing[:5])) + (" ..." if len(missing) > 5 else "")
             return pd.DataFrame(), f"the {self.kind} baseline has no total for {shown}"
         rows = self.table[(self.table["year"] >= first) & (self.table["year"] <= last)]
-        exact = rows.assign(ci_low=rows["ci_low"].fillna(rows["value"]), ci_high=rows["ci_high"].fillna(rows["value"]))
-        summed = exact.groupby(["rubric", "region"], sort=True)[["value", "ci_low", "ci_high"]].sum().reset_index()
+        if rows["ci_low"].notna().any():  # an estimate: exact rows count as their own bounds
+            rows = rows.assign(ci_low=rows["ci_low"].fillna(rows["value"]),
+                               ci_high=rows["ci_high"].fillna(rows["value"]))
+        summed = rows.groupby(["rubric", "region"], sort=True)[["value", "ci_low", "ci_high"]].sum(min_count=1)
+        summed = summed.reset_index()
         return summed.rename(columns={"rubric": "category"}), ""
 
     def describe(self) -> dict:

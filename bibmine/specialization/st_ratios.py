@@ -92,9 +92,9 @@ def st_ratios(records: pd.DataFrame, baseline: Baseline | None, *, years: tuple[
                       else pd.DataFrame(columns=["record_id", "reason"]))
     if baseline is None:
         return StRatios(pd.DataFrame(columns=COLUMNS), counts_table, windows,
-                        "no national baseline was given ([specialization] baseline), so the S&T ratios were not "
-                        "computed: a ratio against the corpus's own total would compare the study's regions only "
-                        "with each other, not with the country", excluded_table)
+                        "no national baseline was given ([specialization] baseline): a ratio against the corpus's "
+                        "own total would compare the study's regions only with each other, not with the country",
+                        excluded_table)
     if not windows:
         return StRatios(pd.DataFrame(columns=COLUMNS), counts_table, windows, "no year to compute: no [specialization] "
                         "years and no year in the baseline", excluded_table)

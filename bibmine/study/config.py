@@ -44,6 +44,15 @@ class Study:
     threshold: float = 1.0
     cross_cutting: list[str] = field(default_factory=lambda: ["50", "20", "28"])
     concordance: Path | None = None
+    baseline: str | None = None  # the national reference of the S&T ratio: file | openalex | national-corpus
+    baseline_file: Path | None = None
+    baseline_sample: int = 1000
+    baseline_seed: int = 42
+    baseline_store: Path | None = None  # default: <out>/baseline-store
+    crawl_config: Path | None = None  # for baseline = "openalex": contact e-mail, base URL, rates
+    min_count: int = 5  # fewer records of a region in a rubric: "too few records", never a competence
+    years_mode: str = "each"  # each year of `years`, or the pooled window
+    source_weights: dict[str, float] = field(default_factory=dict)
     networks: list[str] = field(default_factory=lambda: ["keywords", "rubrics"])
     map_counting: str = "full"
     min_occurrences: int = 1
@@ -110,6 +119,15 @@ def load_study(path: str | Path) -> Study:
     study.threshold = float(spec.get("threshold", 1.0))
     study.cross_cutting = list(spec.get("cross_cutting", ["50", "20", "28"]))
     study.concordance = base / spec["concordance"] if "concordance" in spec else None
+    study.baseline = spec.get("baseline")
+    study.baseline_file = base / spec["baseline_file"] if "baseline_file" in spec else None
+    study.baseline_sample = spec.get("baseline_sample", 1000)
+    study.baseline_seed = spec.get("baseline_seed", 42)
+    study.baseline_store = base / spec["baseline_store"] if "baseline_store" in spec else None
+    study.crawl_config = base / spec["crawl_config"] if "crawl_config" in spec else None
+    study.min_count = spec.get("min_count", 5)
+    study.years_mode = spec.get("years_mode", "each")
+    study.source_weights = dict(spec.get("source_weights", {}))
     study.networks = list(maps.get("networks", ["keywords", "rubrics"]))
     study.map_counting = maps.get("counting", "full")
     study.min_occurrences = maps.get("min_occurrences", 1)

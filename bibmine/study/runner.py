@@ -35,7 +35,7 @@ STAGES: list[tuple[str, Callable[[Study], str], tuple[str, ...], Callable[[Study
     ("rubrics", stages.stage_rubrics, ("rubrics",), lambda s: s.manual_labels),
     ("specialization", stages.stage_specialization, ("specialization", "regions"),
      lambda s: [Path(c) for c in s.coefficients if not c.startswith("bundled:")] + s.values
-     + ([s.concordance] if s.concordance else [])),
+     + ([s.concordance] if s.concordance else []) + [p for p in (s.baseline_file, s.crawl_config) if p]),
     ("maps", stages.stage_maps, ("maps", "study"), lambda s: []),
     ("report", stages.stage_report, ("study",), lambda s: []),
 ]
@@ -130,7 +130,12 @@ def skipped_sections(study: Study) -> list[str]:
         why = ("no [specialization] section" if "specialization" not in study.raw
                else "[specialization] names no coefficients or values files")
         skipped.append(f"specialization (managerial matrices, scenario models, heat maps): no economic "
-                       f"statistics ({why}); S&T counts and coefficients from the corpus are still computed")
+                       f"statistics ({why}); the S&T counts from the corpus are still computed, and the S&T ratios "
+                       "when [specialization] baseline is set")
+    if study.st == "corpus" and study.baseline is None:
+        skipped.append("S&T ratios: no national baseline ([specialization] baseline = \"file\", \"openalex\" or "
+                       "\"national-corpus\"; docs/baseline.md); the regions' S&T counts are written, the ratios are "
+                       "not computed")
     if study.model is None and not study.manual_labels:
         skipped.append("rubrics (classification): no model and no manual labels ([rubrics] model = \"\"), "
                        "so no S&T counts and no rubric map")

@@ -59,6 +59,16 @@ class SpecializationSection(_Section):
     threshold: float = Field(1.0, allow_inf_nan=False)
     cross_cutting: list[str] = ["50", "20", "28"]
     concordance: str | None = None
+    # the national reference of the S&T ratio (docs/baseline.md); none: the S&T ratios are not computed
+    baseline: Literal["file", "openalex", "national-corpus"] | None = None
+    baseline_file: str | None = None
+    baseline_sample: int = Field(1000, ge=1, le=10_000)
+    baseline_seed: int = 42
+    baseline_store: str | None = None
+    crawl_config: str | None = None
+    min_count: int = Field(5, ge=0)
+    years_mode: Literal["each", "pooled"] = "each"
+    source_weights: dict[Literal[ST_SOURCES], float] = {}  # type: ignore[valid-type]
 
 
 class MapsSection(_Section):
@@ -181,7 +191,9 @@ def value_problems(data: dict, base: Path) -> list[str]:
     if (m := _text(reg, "macroregion")) is not None and (p := choice_problem(m, macroregion_codes())):
         out.append(f"regions.macroregion: {p}")
     for section, key, value in (("regions", "gazetteer", _text(reg, "gazetteer")),
-                                ("specialization", "concordance", _text(spec, "concordance"))):
+                                ("specialization", "concordance", _text(spec, "concordance")),
+                                ("specialization", "baseline_file", _text(spec, "baseline_file")),
+                                ("specialization", "crawl_config", _text(spec, "crawl_config"))):
         if value is not None and not (base / value).is_file():
             out.append(f"{section}.{key}: no file {value!r}{where}")
     if (model := _text(rub, "model")) and (p := model_problem(model, base)):
@@ -215,6 +227,19 @@ def _specialization_values(spec: dict) -> list[str]:
             out.append(f"specialization.cross_cutting: {exc}")
     if spec.get("st") == "coefficients" and not spec.get("coefficients"):
         out.append("specialization.st: 'coefficients' needs specialization.coefficients files")
+    out += _baseline_values(spec)
+    return out
+
+
+def _baseline_values(spec: dict) -> list[str]:
+    """The baseline keys agree: a file for "file", and a file only for "file"."""
+    out = []
+    kind, file = spec.get("baseline"), _text(spec, "baseline_file")
+    if kind == "file" and file is None:
+        out.append('specialization.baseline: "file" needs specialization.baseline_file (a table '
+                   "level,year,rubric,region,value; docs/baseline.md)")
+    if file is not None and kind != "file":
+        out.append('specialization.baseline_file: given, but baseline is not "file"; add baseline = "file"')
     return out
 
 

@@ -80,8 +80,8 @@ def stage_specialization(study: Study) -> str:
     from bibmine.specialization.coefficients import location_quotients
     from bibmine.specialization.concordance import read_concordance
     from bibmine.specialization.corpus_counts import st_records
-    from bibmine.specialization.counting import count_st
     from bibmine.specialization.inputs import read_coefficients, read_values, write_table
+    from bibmine.specialization.study_st import study_st
     from bibmine.specialization.vocab import MATRIX_LEVELS
 
     folder = study.out / "specialization"
@@ -103,13 +103,13 @@ def stage_specialization(study: Study) -> str:
         table, excluded = st_records(corpus, share="affiliation" if study.share == "whole" else study.share)
     if table.empty:
         notes.append("no record has both a placed region and a rubric: no S&T counts from the corpus")
+    if study.st == "corpus":  # else the S&T ratios of the coefficient files stand
+        st, st_notes, _summary = study_st(study, folder, table)  # against the [specialization] baseline, or none
+        notes += st_notes
+        tables = [t[t.level != "st"] for t in tables] + ([st] if st is not None else [])
+        tables = [t for t in tables if not t.empty]
     else:
-        counted = count_st(table, counting=study.counting, years=study.years, sources=study.st_sources,
-                           country="RU")
-        write_table(counted.values, folder / "st_counts.csv")
-        if study.st == "corpus":  # else the S&T ratios of the coefficient files stand
-            st = location_quotients(counted.values, "country", threshold=study.threshold)
-            tables = [t[t.level != "st"] for t in tables] + [st]
+        (folder / "reference.json").unlink(missing_ok=True)  # the coefficient files' S&T ratios: no reference of ours
     if not tables:
         _write_json(folder / "notes.json", notes)
         return "no coefficients: no economic statistics and no S&T counts; matrices and scenarios skipped"

@@ -6,9 +6,9 @@ Records and labels: the bundled demo files (all INVENTED, see bibmine/demo/data/
 
 from __future__ import annotations
 
+import json
 import shutil
 
-import pandas as pd
 from typer.testing import CliRunner
 
 from bibmine.cli import app
@@ -37,9 +37,14 @@ def test_a_study_without_economic_statistics_runs_and_names_what_it_skipped(tmp_
             "(no [specialization] section)") in out
     assert "Study 'No statistics [/b] [x]'" in out and "d[/o]/report.html" in out
     study_out = folder / "o]"
-    coefficients = pd.read_csv(study_out / "specialization" / "coefficients.csv")
-    assert set(coefficients.level) == {"st"}  # the S&T section ran
+    # no baseline (issue 20): the S&T counts are written, no ratio against the corpus's own total is
+    assert not (study_out / "specialization" / "coefficients.csv").exists()
     assert (study_out / "specialization" / "st_counts.csv").exists()
+    reference = json.loads((study_out / "specialization" / "reference.json").read_text("utf-8"))
+    assert reference["computed"] is False and reference["sentence"]["en"].startswith(
+        "The S&T ratios were not computed: no national baseline was given")
+    assert "The S&amp;T ratios were not computed: no national baseline was given" in (
+        study_out / "report.html").read_text("utf-8")
     assert not (study_out / "specialization" / "matrices").exists()
     for name in ("corpus/stats.json", "regions/stats.json", "rubrics/distribution.csv", "maps/keywords/map.json",
                  "maps/regions/map.json", "report.html"):
@@ -55,8 +60,11 @@ def test_a_specialization_section_without_files_says_so(tmp_path):
                                          '[specialization]\ncounting = "fractional"\n', encoding="utf-8")
     lines = skipped_sections(load_study(tmp_path / "study.toml"))
     assert lines == ["specialization (managerial matrices, scenario models, heat maps): no economic statistics "
-                     "([specialization] names no coefficients or values files); S&T counts and coefficients from "
-                     "the corpus are still computed"]
+                     "([specialization] names no coefficients or values files); the S&T counts from the corpus "
+                     "are still computed, and the S&T ratios when [specialization] baseline is set",
+                     "S&T ratios: no national baseline ([specialization] baseline = \"file\", \"openalex\" or "
+                     "\"national-corpus\"; docs/baseline.md); the regions' S&T counts are written, the ratios are "
+                     "not computed"]
 
 
 def test_inputs_that_match_no_file_stop_the_study(tmp_path):

@@ -4,10 +4,11 @@ For each year Y of the window (``bibmine baseline openalex --country RU --from Y
 
 1. the country's total: ``GET /works?filter=authorships.countries:RU,publication_year:Y&per_page=1``
    -> ``meta.count`` (the number of works with an author affiliated in the country that year);
-2. the sample: ``GET /works?filter=...&sample=N&seed=S&per_page=200&page=P`` for P = 1, 2, ...
-   until N works came or a page is empty. OpenAlex draws the same works for the same seed, so the
-   sample is reproducible; it pages a sample with ``page`` (its documentation: cursor paging is
-   not supported with ``sample``, and a seed is required beyond the first page);
+2. the sample: ``GET /works?filter=...&sample=N&seed=S&per_page=K&page=P`` (K: ``[openalex] per_page``,
+   at most 200) for P = 1, 2, ... until N works came or a page is empty. OpenAlex draws the same
+   works for the same seed, so the sample is reproducible; it pages a sample with ``page`` (its
+   documentation: cursor paging is not supported with ``sample``, and a seed is required beyond
+   the first page);
 3. each sampled work is mapped like any OpenAlex work (:func:`bibmine.sources.openalex_map.work_to_record`)
    and classified into GRNTI by the same model and the same text as the corpus
    (:func:`bibmine.rubrics.predict.predict_texts`, :func:`bibmine.rubrics.text.record_text`);
@@ -57,6 +58,7 @@ class OpenAlexSampler:
         if not 1 <= sample <= MAX_SAMPLE:
             raise ValueError(f"--sample {sample} must be between 1 and {MAX_SAMPLE:,} (OpenAlex's largest sample)")
         self.client, self.config = client, config
+        self.per_page = max(1, min(PER_PAGE, config.per_page or PER_PAGE, sample))
         self.base = config.base_url.rstrip("/")
         self.country, self.sample, self.seed = country, sample, seed
         self.mailto, self.types, self.raw_filter = mailto, sorted(types), raw_filter
@@ -85,7 +87,7 @@ class OpenAlexSampler:
 
     def _page_params(self, year: int, page: int) -> dict:
         return self._params({"filter": self.filter(year), "sample": self.sample, "seed": self.seed,
-                             "per_page": min(PER_PAGE, self.sample), "page": page, "select": SELECT})
+                             "per_page": self.per_page, "page": page, "select": SELECT})
 
     def plan(self, years: list[int]) -> list[str]:
         """The requests of a run (``--dry-run``), secrets redacted."""
@@ -94,7 +96,7 @@ class OpenAlexSampler:
         for year in years:
             lines.append(describe("GET", url, self._count_params(year)))
             lines.append(describe("GET", url, self._page_params(year, 1)))
-        pages = math.ceil(self.sample / min(PER_PAGE, self.sample))
+        pages = math.ceil(self.sample / self.per_page)
         lines.append(f"# then page=2..{pages} of each sample; stored under {self.folder}")
         return lines
 
@@ -122,7 +124,7 @@ class OpenAlexSampler:
     def works(self, year: int) -> list[dict]:
         """The year's sample (distinct works, in OpenAlex's order); pages already stored are not fetched."""
         folder = self.folder / str(year)
-        per_page = min(PER_PAGE, self.sample)
+        per_page = self.per_page
         seen: dict[str, dict] = {}
         page = 1
         while len(seen) < self.sample and (page - 1) * per_page < self.sample:
