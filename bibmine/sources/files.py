@@ -82,3 +82,12 @@ def open_export(path: str | Path, format: str | None = None) -> OpenedFile:
     raise UnknownFormatError(
         f"{path}: not a format bibmine reads (encoding {encoding}); tried: " + ", ".join(tried)
     )
+
+
+def read_records(path: str | Path, format: str | None = None) -> ReadResult:
+    """Every record of an export file, in file order: :class:`~bibmine.corpus.model.Record` for
+    each good one, :class:`~bibmine.corpus.model.Reject` (location, reason, raw text) for each bad one.
+
+    Format and encoding are detected from the content unless ``format`` names a reader.
+    """
+    return open_export(path, format).records()
