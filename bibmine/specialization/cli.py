@@ -190,6 +190,9 @@ def st_counts(
     years: Annotated[str | None, typer.Option("--years", help="Inclusive window, e.g. 2019-2021.")] = None,
     sources: Annotated[str, typer.Option("--sources", help="Comma list: publications, rsci_core, patents, "
                                          "utility_models, software, databases.")] = "publications",
+    national_corpus: Annotated[bool, typer.Option(
+        "--national-corpus", help="Add country rows (RU) counted from the corpus: only for a corpus that covers "
+        "the whole country (else use a baseline table, docs/baseline.md).")] = False,
     engine: EngineChoice = LOCAL,
 ) -> None:
     """S&T counts per region x GRNTI rubric from the corpus (placed regions, stored rubrics)."""
@@ -208,7 +211,8 @@ def st_counts(
     path = corpus or default_corpus_path()
     if not path.exists():
         raise _fail(f"no corpus at {path}")
-    options = {"counting": counting, "years": window, "sources": sources.split(","), "country": "RU"}
+    options = {"counting": counting, "years": window, "sources": sources.split(","),
+               "country": "RU" if national_corpus else None}
     with Corpus(path) as c:
         if engine.local:
             table, excluded = st_records(c, rubric_source=rubrics, share=share)

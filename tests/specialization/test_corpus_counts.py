@@ -34,5 +34,9 @@ def test_counts_from_corpus(tmp_path):
     values = pd.read_csv(out, dtype={"category": str})
     lip = values[(values.region == "RU-LIP")].set_index("category")["value"].to_dict()
     assert lip == {"53": 1.0, "55": 1.0, "68": 0.0, "*": 1.0}  # whole: the record counts once per rubric
+    assert "RU" not in set(values.region)  # the corpus is not the country unless the user says so
+    result = runner.invoke(app, ["specialization", "st-counts", "--corpus", str(db), "--rubrics", "manual",
+                                 "--out", str(out), "--national-corpus"], catch_exceptions=False)
+    values = pd.read_csv(out, dtype={"category": str})
     country = values[(values.region == "RU")].set_index("category")["value"].to_dict()
     assert country["*"] == 2.0 and country["68"] == 1.0
