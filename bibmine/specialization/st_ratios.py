@@ -126,11 +126,13 @@ def _window_ratios(values: pd.DataFrame, baseline: Baseline, first: int, last: i
                 for r in regions for c in rubrics or [TOTAL]]
         return pd.DataFrame(rows).reindex(columns=COLUMNS)
     country = baseline.country or "RU"
-    rubrics = sorted(set(regional["category"]) | set(reference["category"]) - {TOTAL})
+    seen = reference[(reference["value"] > 0) | reference["value"].isna()]  # a rubric nobody has: no row
+    rubrics = sorted(set(regional["category"]) | set(seen["category"]) - {TOTAL})
     cells = {(r.region, r.category): r.value for r in values.itertuples(index=False)}
     rows = [("st", last, c, r, cells.get((r, c), 0.0)) for r in regions for c in rubrics]
     rows += [("st", last, TOTAL, r, cells.get((r, TOTAL), 0.0)) for r in regions]
-    rows += [("st", last, x.category, country, x.value) for x in reference.itertuples(index=False)]
+    rows += [("st", last, x.category, country, x.value) for x in reference.itertuples(index=False)
+             if x.category in rubrics or x.category == TOTAL]
     frame = pd.DataFrame(rows, columns=["level", "year", "category", "region", "value"])
     table = location_quotients(frame, "country", threshold=threshold, confidence=confidence)
     bounds = {x.category: (x.ci_low, x.ci_high) for x in reference.itertuples(index=False)}
