@@ -198,8 +198,8 @@ def estimate_year(year: int, total: int, rubrics: list[tuple[str, list[str]]], *
     """Baseline rows of one year: the total, and each rubric scaled from the classified sample.
 
     >>> rows = estimate_year(2021, 1000, [("W1", ["53"]), ("W2", ["20"]), ("W3", ["53"]), ("W4", [])], country="RU")
-    >>> [(r["rubric"], r["value"], r["sample_count"], r["sample_size"]) for r in rows[:2]]
-    [('20', 333.333, 1.0, 3), ('53', 666.667, 2.0, 3)]
+    >>> [(r["rubric"], r["value"], r["sample_count"], r["sample_size"]) for r in rows if r["value"]]
+    [('20', 333.333, 1.0, 3), ('53', 666.667, 2.0, 3), ('*', 1000.0, nan, 3)]
     """
     from bibmine.specialization.baseline import TOTAL, grnti_codes
     from bibmine.specialization.coefficients import wilson_interval
