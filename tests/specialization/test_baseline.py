@@ -99,3 +99,23 @@ def test_national_corpus_only_when_asked(tmp_path):
     result = runner.invoke(app, ["baseline", "corpus", "--out", str(tmp_path / "b.csv"), "--corpus",
                                  str(tmp_path / "none.sqlite")])
     assert result.exit_code == 2 and "--national-corpus" in result.output and not (tmp_path / "b.csv").exists()
+
+
+def test_the_study_keys_are_checked(tmp_path):
+    from bibmine.study.config import study_problems
+
+    def problems(spec: dict) -> list[str]:
+        found = study_problems({"study": {"name": "x"}, "specialization": spec}, tmp_path)
+        return [p for p in found if p.startswith("specialization")]
+
+    assert problems({"baseline": "file"}) == [
+        'specialization.baseline: "file" needs specialization.baseline_file (a table level,year,rubric,region,value; '
+        "docs/baseline.md)"]
+    assert problems({"baseline": "openalex", "baseline_file": "n.csv"}) == [
+        f"specialization.baseline_file: no file 'n.csv' (paths are relative to {tmp_path})",
+        'specialization.baseline_file: given, but baseline is not "file"; add baseline = "file"']
+    assert problems({"baseline": "opnealex", "min_count": -1, "years_mode": "pool", "baseline_sample": 20000}) == [
+        "specialization.baseline: 'opnealex' is not one of file, openalex, national-corpus (did you mean openalex?)",
+        "specialization.baseline_sample: input should be less than or equal to 10000, got 20000",
+        "specialization.min_count: input should be greater than or equal to 0, got -1",
+        "specialization.years_mode: 'pool' is not one of each, pooled (did you mean pooled?)"]

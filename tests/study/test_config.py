@@ -18,13 +18,16 @@ def test_example_parses_apart_from_its_missing_files(tmp_path):
     assert "specialization.coefficients: no file 'stats/coefficients_2022.csv'" in str(info.value)
     (tmp_path / "exports" / "elibrary").mkdir(parents=True)
     (tmp_path / "stats").mkdir()
-    for name in ("exports/a.txt", "exports/scopus1.csv", "exports/elibrary/x.ris", "stats/coefficients_2022.csv"):
+    for name in ("exports/a.txt", "exports/scopus1.csv", "exports/elibrary/x.ris", "stats/coefficients_2022.csv",
+                 "stats/national_rsci.csv"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "labels").mkdir()
     (tmp_path / "labels" / "l.csv").write_text("record_id,rubric\n", encoding="utf-8")
     study = load_study(path)
     assert study.lang == "ru" and study.counting == "fractional" and study.years == (2019, 2023)
     assert study.regions[3] == "RU-LIP" and study.out == tmp_path / "lipetsk-study"
+    assert (study.baseline, study.baseline_file, study.min_count, study.years_mode) == (
+        "file", tmp_path / "stats" / "national_rsci.csv", 5, "each")
     assert [p.name for p in study.files] == ["a.txt", "scopus1.csv", "x.ris"]
 
 
