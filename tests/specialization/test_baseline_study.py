@@ -96,3 +96,21 @@ def test_the_corpus_as_its_own_country_only_when_declared(tmp_path):
     assert reference["kind"] == "national-corpus"
     assert "counted from the corpus itself, which the study declares to cover the whole country" in (
         reference["sentence"]["en"])
+
+
+def test_an_openalex_baseline_that_cannot_be_had_is_said(tmp_path, monkeypatch):
+    monkeypatch.delenv("BIBMINE_CONTACT_EMAIL", raising=False)
+    monkeypatch.delenv("BIBMINE_CRAWL_CONFIG", raising=False)
+    (tmp_path / "crawl.toml").write_text('[openalex]\nbase_url = "http://127.0.0.1:9"\n', encoding="utf-8")
+    corpus_files(tmp_path)
+    (tmp_path / "study.toml").write_text(
+        '[study]\nname = "t"\nout = "out"\n[sources]\nfiles = ["invented_works.jsonl"]\n[rubrics]\nmodel = ""\n'
+        'manual_labels = ["invented_labels.csv"]\n[specialization]\nbaseline = "openalex"\n'
+        'crawl_config = "crawl.toml"\n[maps]\nnetworks = []\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "study.toml")])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out" / "specialization"
+    reference = json.loads((out / "reference.json").read_text("utf-8"))
+    assert reference["computed"] is False and not (out / "coefficients.csv").exists()
+    assert reference["sentence"]["en"].startswith("The S&T ratios were not computed: the openalex baseline could not "
+                                                  "be obtained (set a contact e-mail for the User-Agent")
