@@ -77,6 +77,16 @@ def reference_sentences(info: dict) -> dict[str, str]:
     return {lang: head[lang] + tail[lang] for lang in ("en", "ru")}
 
 
+def count_options(study) -> dict:
+    """The study's counting, sources and source weights, for :func:`.counting.count_st`."""
+    from bibmine.specialization.counting import Weights
+
+    options: dict = {"counting": study.counting, "sources": study.st_sources}
+    if study.source_weights:
+        options["weights"] = Weights(source=dict(study.source_weights))
+    return options
+
+
 def load_baseline(study, records: pd.DataFrame, years: list[int]) -> tuple[Baseline | None, list[str]]:
     """The study's national reference (``[specialization] baseline``) and notes about it."""
     kind = getattr(study, "baseline", None)
@@ -86,8 +96,7 @@ def load_baseline(study, records: pd.DataFrame, years: list[int]) -> tuple[Basel
         baseline = read_baseline(study.baseline_file, counting=study.counting)
         return baseline, [f"baseline: {p}" for p in baseline.problems]
     if kind == "national-corpus":
-        return corpus_baseline(records, counting=study.counting, years=years or None,
-                               sources=study.st_sources), []
+        return corpus_baseline(records, years=years or None, **count_options(study)), []
     if kind == "openalex":
         return _openalex(study, years), []
     raise ValueError(f"unknown baseline {kind!r}")
@@ -132,11 +141,7 @@ def study_st(study, folder: Path, records: pd.DataFrame) -> tuple[pd.DataFrame |
         info["reason"] = f"the {study.baseline} baseline could not be obtained ({redact_text(str(exc))})"
         notes.append(info["reason"])
     span = tuple(study.years) if study.years else ((min(years), max(years)) if years else None)
-    options = {"counting": study.counting, "sources": study.st_sources}
-    if study.source_weights:
-        from bibmine.specialization.counting import Weights
-
-        options["weights"] = Weights(source=dict(study.source_weights))
+    options = count_options(study)
     result = st_ratios(records, baseline, years=span, years_mode=study.years_mode, regions=study.regions or None,
                        min_count=study.min_count, threshold=study.threshold, **options)
     if not result.counts.empty:
