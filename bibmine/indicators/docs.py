@@ -3,7 +3,8 @@
 The indicators never read the corpus directly, so every one of them can be tested on a handful of
 hand-made :class:`Doc` values.  A work's citation count is the largest count any source reported
 (None when no source reported one: an unknown count is not 0); its rubrics are GRNTI level 1, manual
-assignments first, automatic ones when there is no manual one.
+assignments first, automatic ones when there is no manual one; its keywords are the author keywords, or the
+source's indexed keywords (OpenAlex, Keywords Plus) when it has none.
 
 >>> from bibmine.corpus.model import Affiliation, Author, CitationCount, Record, Text
 >>> r = Record(id="w1", year=2020, titles=[Text("T")], authors=[Author("Ivanov, I."), Author("Petrov, P.")],
@@ -63,7 +64,7 @@ def doc_from_record(record: Record) -> Doc:
         id=record.id or record.ids.doi or "", year=record.year, title=record.title or "", kind=str(record.kind.value),
         source=record.venue.name or (record.ids.patent.office if record.ids.patent else None),
         authors=_once(a.display for a in record.authors),
-        keywords=_once(_keyword(k) for k in record.author_keywords),
+        keywords=_once(_keyword(k) for k in record.author_keywords or record.indexed_keywords),
         citations=max(counts) if counts else None, references=len(record.references),
         countries=countries, subjects=subjects,
         organizations=_once(a.organization for a in record.affiliations),

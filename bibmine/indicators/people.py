@@ -26,7 +26,9 @@ LOTKA_C = 6 / math.pi**2
 
 
 def h_index(citations: list[int]) -> int:
-    """>>> h_index([10, 8, 5, 4, 3]), h_index([25, 8, 5, 3, 3]), h_index([]), h_index([0, 0])
+    """Examples:
+
+    >>> h_index([10, 8, 5, 4, 3]), h_index([25, 8, 5, 3, 3]), h_index([]), h_index([0, 0])
     (4, 3, 0, 0)
     """
     ranked = sorted(citations, reverse=True)
@@ -34,7 +36,9 @@ def h_index(citations: list[int]) -> int:
 
 
 def g_index(citations: list[int]) -> int:
-    """>>> g_index([10, 8, 5, 4, 3]), g_index([25, 8, 5, 3, 3]), g_index([1, 0])
+    """Examples:
+
+    >>> g_index([10, 8, 5, 4, 3]), g_index([25, 8, 5, 3, 3]), g_index([1, 0])
     (5, 5, 1)
     """
     ranked = sorted(citations, reverse=True)

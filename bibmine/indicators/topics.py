@@ -25,7 +25,9 @@ from bibmine.indicators.docs import Doc
 
 
 def quantile_type1(values: list[int], p: float) -> int:
-    """>>> quantile_type1([2018, 2019, 2020, 2021], 0.5), quantile_type1([2018, 2019, 2020, 2021], 0.25)
+    """Examples:
+
+    >>> quantile_type1([2018, 2019, 2020, 2021], 0.5), quantile_type1([2018, 2019, 2020, 2021], 0.25)
     (2019, 2018)
     >>> quantile_type1([2018, 2019, 2020, 2021], 0.75), quantile_type1([2020], 0.75)
     (2020, 2020)

@@ -16,28 +16,39 @@ from pathlib import Path
 
 from bibmine import __version__
 from bibmine.report.folder import StudyFolder
+from bibmine.report.locale import when
 from bibmine.report.model import Section
 from bibmine.report.phrases import check_lang, phrase
 from bibmine.report.sections_data import agreement_section, corpus_section, number, regions_section, rubrics_section
+from bibmine.report.sections_indicators import indicators_section, russia_section, topics_section
 from bibmine.report.sections_method import maps_section, method_section
 from bibmine.report.sections_spec import heatmaps_section, matrices_section, region_labels, scenarios_section
+from bibmine.report.sections_summary import summary_section
 from bibmine.report.workbook import write_workbook
 from bibmine.specialization.vocab import Names
 
 HERE = Path(__file__).resolve().parent
-SECTION_IDS = ("corpus", "regions", "rubrics", "agreement", "heatmaps", "matrices", "scenarios", "maps", "method")
+SECTION_IDS = ("summary", "indicators", "topics", "russia", "corpus", "regions", "rubrics", "agreement", "heatmaps",
+               "matrices", "scenarios", "maps", "method")
 
 
 def build_sections(sf: StudyFolder) -> list[Section]:
-    """Every section of the report, in order (ids: :data:`SECTION_IDS`)."""
+    """Every section of the report, in order (ids: :data:`SECTION_IDS`): the summary first, then the charts,
+    then the evidence; the methodology and the run's provenance last (the appendix)."""
     coefficients = sf.coefficients()
     threshold = number(sf.parameter("specialization", "threshold", 1.0))
     threshold = 1.0 if threshold is None else float(threshold)
     names = Names(coefficients, sf.lang)
     labels = region_labels(sf, names)
-    return [corpus_section(sf), regions_section(sf), rubrics_section(sf), agreement_section(sf),
-            heatmaps_section(sf, coefficients, threshold, labels), matrices_section(sf, threshold, labels, names),
-            scenarios_section(sf, labels, names), maps_section(sf), method_section(sf, coefficients, threshold)]
+    sections = [summary_section(sf, coefficients, threshold, labels), indicators_section(sf), topics_section(sf),
+                russia_section(sf, coefficients, threshold), corpus_section(sf), regions_section(sf),
+                rubrics_section(sf), agreement_section(sf), heatmaps_section(sf, coefficients, threshold, labels),
+                matrices_section(sf, threshold, labels, names), scenarios_section(sf, labels, names), maps_section(sf),
+                method_section(sf, coefficients, threshold)]
+    for section in sections:
+        for table in section.tables():
+            table.lang = sf.lang
+    return sections
 
 
 @cache
@@ -63,12 +74,13 @@ def render_html(sf: StudyFolder, sections: list[Section]) -> str:
     lang = sf.lang
     manifest = sf.manifest() or {}
     script = _asset("mapviewer.js")
-    written = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    written = when(datetime.now(UTC), lang) + " UTC"
     template = _environment().get_template("report.html")
     return template.render(
         lang=lang, title=phrase("report_title", lang), study=str(manifest.get("study") or ""),
         generated=phrase("generated", lang, when=written, version=__version__), version=__version__,
-        sections=sections, css=_asset("report.css"), js=script, csp=content_security_policy(script),
+        sections=sections, css=_asset("report.css") + _asset("charts.css"), js=script,
+        csp=content_security_policy(script),
         t=lambda key, **values: phrase(key, lang, **values))
 
 

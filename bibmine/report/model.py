@@ -35,6 +35,7 @@ def is_missing(value: object) -> bool:
 class Column:
     label: str
     kind: str = "text"  # one of KINDS
+    verbatim: bool = False  # record content as the source printed it (titles, keywords, names), in its own language
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -62,6 +63,7 @@ class Table:
     frozen_columns: int = 1
     note: str = ""
     show: bool = True  # False: workbook only (the report shows the same data another way)
+    lang: str = "en"  # decimal comma in Russian (set for every table by build.build_sections)
 
     def html_rows(self) -> list[list[HtmlCell]]:
         numbers = {j: [r[j] for r in self.rows if isinstance(r[j], int | float) and not is_missing(r[j])]
@@ -74,6 +76,10 @@ class Table:
             cells = []
             for j, (column, value) in enumerate(zip(self.columns, row, strict=True)):
                 cell = self._cell(column, value, peaks.get(j, 0), j in fractional)
+                if self.lang == "ru" and column.kind not in ("text", "matrix"):
+                    cell.text = _ru_number(cell.text)
+                if column.verbatim:
+                    cell.cls = (cell.cls + " v").strip()
                 tip = self.tips.get((i, j), "")
                 cell.tip = f"{cell.tip}; {tip}" if cell.tip and tip else (tip or cell.tip)
                 if (i, j) in self.weak:
@@ -112,6 +118,16 @@ class Table:
             return HtmlCell(f"{value:.2f}" if fractional else format_number(value), "num")
         digits = 3 if kind == "num3" else 2
         return HtmlCell(f"{value:.{digits}f}", "num")
+
+
+def _ru_number(text: str) -> str:
+    """A number shown the Russian way: decimal comma, a space before %.
+
+    >>> _ru_number("1.50"), _ru_number("12.5%"), _ru_number("—")
+    ('1,50', '12,5\xa0%', '—')
+    """
+    text = re.sub(r"(\d)\.(\d)", r"\1,\2", text)
+    return re.sub(r"(\d)%", "\\1\xa0%", text)
 
 
 def format_number(value: float) -> str:
@@ -220,6 +236,33 @@ class MapView:
 
 
 @dataclass
+class Chart:
+    """An inline SVG chart (built by :mod:`.svg` / :mod:`.russia_map`, text escaped there) with its table."""
+
+    key: str
+    title: str
+    svg: str
+    alt: str
+    table: Table | None = None
+    caption: str = ""
+    kind: str = "chart"
+
+
+@dataclass
+class RegionSummary:
+    """One region's page of the summary: plain sentences and short lists (each item a text, codes small)."""
+
+    region: str
+    title: str
+    paragraphs: list[str]
+    lists: list[tuple[str, list[ScenarioPart]]]  # (heading, items); an empty list shows ``empty``
+    lines: list[list[ScenarioPart]] = field(default_factory=list)  # scenario lines
+    lines_title: str = ""
+    empty: str = ""
+    kind: str = "summary"
+
+
+@dataclass
 class Group:
     """Small tables side by side."""
 
@@ -240,4 +283,5 @@ class Section:
         for block in self.blocks:
             inner = block.blocks if isinstance(block, Group) else [block]
             out += [b.table for b in inner if isinstance(b, TableBlock)]
+            out += [b.table for b in inner if isinstance(b, Chart) and b.table is not None]
         return out

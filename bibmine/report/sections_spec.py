@@ -131,7 +131,8 @@ def heatmaps_section(sf: StudyFolder, coefficients: pd.DataFrame | None, thresho
         if sf.exists("specialization/st_counts.csv") else None
     if counts:
         names = Names(coefficients, sf.lang)
-        rows = [[number(r.get("year")), r["region"], labels[r["region"]], r["category"], names.rubric(r["category"]),
+        rubric = {code: names.rubric(code) for code in {r["category"] for r in counts}}
+        rows = [[number(r.get("year")), r["region"], labels[r["region"]], r["category"], rubric[r["category"]],
                  number(r["value"])] for r in counts]
         section.blocks.append(TableBlock(Table(
             "st-counts", p("tbl_st_counts"), [Column(p(f"col_{k}")) for k in ("year", "region", "name", "rubric")]

@@ -91,7 +91,7 @@ def _fill(sheet, table: Table, comments: int, lang: str) -> int:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, row in enumerate(table.rows):
         sheet.append([_value(v) for v in row])
-        excel_row = sheet.max_row
+        excel_row = i + 2  # sheet.max_row scans every row: quadratic on long sheets
         for j, column in enumerate(table.columns):
             cell = sheet.cell(row=excel_row, column=j + 1)
             if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -216,7 +216,9 @@ def stage_report(study: Study) -> str:
     import shutil
 
     from bibmine.report.build import build_report
+    from bibmine.report.publications import write_indicators
 
+    write_indicators(study.corpus, study.out, study.regions)
     written = {}
     for lang in ("en", "ru"):
         written[lang] = build_report(study.out, lang)

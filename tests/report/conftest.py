@@ -4,7 +4,9 @@
   (``run_bundled_case``), with two cells of coefficients.csv changed by hand (see below);
 - compare/: the real ``bibmine compare`` outputs of the ten-record set of tests/compare;
 - maps/keywords/map.json: a copy (in tmp only) of a real VOSviewer JSON sample from
-  ../shared/data/samples/vosviewer_json/, with one label made hostile.
+  ../shared/data/samples/vosviewer_json/, with one label made hostile;
+- indicators/: the real indicators (bibmine.indicators.compute_all) of six INVENTED documents (DOCS),
+  one with a hostile title and keyword.
 
 Hostile texts (HTML in a study name, an affiliation, a map label) check the escaping; a fake API
 key in the parameters checks that secrets stay out of the outputs.
@@ -69,6 +71,38 @@ def write_compare(folder: Path) -> None:
     write_outputs(result, folder / "compare", manual=MANUAL, automatic=AUTO)
 
 
+HOSTILE_KEYWORD = "<svg onload=alert(4)>"
+
+
+def _doc(i, year, source, authors, cites, subjects, keywords, rubrics, countries=("RU",)):
+    from bibmine.indicators import Doc
+
+    return Doc(id=f"d{i}", year=year, title=f"Invented work {i}", source=source, authors=list(authors),
+               citations=cites, references=2, countries=list(countries), subjects=list(subjects),
+               keywords=list(keywords), rubrics=list(rubrics), organizations=["Voronezh State University"])
+
+
+DOCS = [
+    _doc(1, 2019, "J1", ["Ivanov, I."], 10, ["RU-VOR"], ["soil", "wheat"], ["68"]),
+    _doc(2, 2020, "J1", ["Ivanov, I.", "Petrova, A."], 4, ["RU-VOR", "RU-LIP"], ["soil", "wheat"], ["68"]),
+    _doc(3, 2020, "J2", ["Petrova, A."], 2, ["RU-LIP"], ["soil", HOSTILE_KEYWORD], ["68", "34"], ("RU", "DE")),
+    _doc(4, 2021, "J2", ["Sidorov, S."], 0, ["RU-BEL"], ["laser", "optics", HOSTILE_KEYWORD], ["29"]),
+    _doc(5, 2021, "J1", ["Sidorov, S.", "Ivanov, I."], 1, ["RU-VOR", "RU-BEL"], ["laser", "optics"], ["29"]),
+    _doc(6, 2021, "J3", ["Ivanov, I."], 3, ["RU-VOR"], ["laser", "soil", HOSTILE_KEYWORD], ["29"]),
+]
+DOCS[2].title = HOSTILE_STUDY
+
+
+def write_indicators(folder: Path) -> None:
+    from bibmine.indicators import compute_all
+
+    _json(folder / "indicators" / "indicators.json", compute_all(DOCS, 2022, min_freq=3))
+    _text(folder / "indicators" / "publications.csv",
+          "id,doi,wos,scopus,openalex,elibrary,year,kind,title,source,subjects,organizations,rubrics_manual,"
+          "rubrics_automatic\nd1,10.5555/x.1,,,,,2019,article,Invented work 1,J1,RU-VOR,Voronezh State University,"
+          "68,68 (0.91)\n")
+
+
 def write_study(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     _json(folder / "manifest.json", {
@@ -109,6 +143,7 @@ def write_study(folder: Path) -> Path:
     _json(folder / "rubrics" / "model.json", {"name": "tfidf-demo", "metrics": {"accuracy": 0.7}})
     write_compare(folder)
     write_specialization(folder)
+    write_indicators(folder)
     doc = json.loads(MAP_SAMPLE.read_bytes().decode("utf-8-sig"))
     doc["network"]["items"][0]["label"] = HOSTILE_LABEL
     _json(folder / "maps" / "keywords" / "map.json", doc)

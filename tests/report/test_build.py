@@ -136,7 +136,10 @@ def test_missing_inputs_say_why(tmp_path):
     html = result["report"].read_text(encoding="utf-8")
     assert Page(html).sections == list(SECTION_IDS)
     notes = result["notes"]
-    assert set(notes) == {"corpus", "regions", "rubrics", "agreement", "heatmaps", "matrices", "scenarios", "maps"}
+    assert set(notes) == {"summary", "indicators", "topics", "russia", "corpus", "regions", "rubrics", "agreement",
+                          "heatmaps", "matrices", "scenarios", "maps"}
+    assert notes["indicators"] == ["indicators/indicators.json is not in the study folder, so this part is empty "
+                                   "(the report stage has not run or wrote nothing)."]
     assert notes["corpus"][0] == ("corpus/stats.json is not in the study folder, so this part is empty "
                                   "(the corpus stage has not run or wrote nothing).")
     assert notes["agreement"][0].startswith("No manual labels in this study")

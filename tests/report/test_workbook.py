@@ -8,7 +8,9 @@ from openpyxl import load_workbook
 
 from .conftest import FORMULA
 
-SHEETS_EN = ["Contents", "Corpus", "Completeness", "Imports", "Placements", "Regions", "Unresolved", "Rubrics",
+SHEETS_EN = ["Contents", "Main information", "Annual production", "Most cited", "Sources Bradford", "Authors", "Lotka",
+             "Affiliations", "Countries", "Collaboration", "Publications", "Trend topics", "Thematic map",
+             "Three fields", "Federal subjects", "Competences by subject", "Corpus", "Completeness", "Imports", "Placements", "Regions", "Unresolved", "Rubrics",
              "Agreement", "Agreement per rubric", "Coef export", "Coef national", "Coef macroregional", "Coef S&T",
              "Matrix export", "Matrix national", "Matrix macroregional", "Scenario lines", "Related competences",
              "Run", "Inputs", "Parameters"]
@@ -76,6 +78,7 @@ def test_agreement_sheet(book):
 
 def test_russian_workbook(built):
     book = load_workbook(built["ru"]["workbook"])
-    assert book.sheetnames[:4] == ["Содержание", "Корпус", "Полнота", "Импорт"]
+    assert book.sheetnames[:4] == ["Содержание", "Основные сведения", "Публикации по годам", "Самые цитируемые"]
+    assert "Корпус" in book.sheetnames and "Полнота" in book.sheetnames
     assert "Коэф НТ" in book.sheetnames and "Матрица национальная" in book.sheetnames
     assert [c.value for c in book["Коэф экспорт"][1]][:3] == ["Код", "Название", "Белгородская область"]
