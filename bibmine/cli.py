@@ -341,6 +341,7 @@ def _register_stages() -> None:
     lazy_typer("crawl", "bibmine.sources.crawl.cli:app",
                "Crawl OpenAlex, Crossref, eLIBRARY and patent registers into the corpus (polite, resumable: "
                "run the same command again to resume).")
+    lazy_typer("indicators", "bibmine.indicators.cli:app", "Descriptive bibliometric indicators of the corpus.")
     lazy_typer("map", "bibmine.maps.cli:app",
                "VOSviewer maps: co-occurrence, co-authorship, bibliographic coupling and co-citation networks.")
     lazy_typer("regions", "bibmine.regions.cli:app",
