@@ -20,7 +20,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from bibmine.sources.redact import install_log_redaction, redact_text
-from bibmine.specialization.baseline import read_baseline, write_baseline
 
 app = typer.Typer(help="The national reference (baseline) of the S&T specialization ratio.", no_args_is_help=True,
                   add_completion=False)
@@ -57,6 +56,7 @@ def openalex(
     from bibmine.sources.crawl.baseline_openalex import OpenAlexSampler, openalex_baseline
     from bibmine.sources.crawl.config import ConfigError, load_config
     from bibmine.sources.http import HttpError, PoliteClient
+    from bibmine.specialization.baseline import write_baseline
 
     if year_from > year_to:
         raise _fail(f"--from {year_from} is after --to {year_to}")
@@ -102,6 +102,8 @@ def openalex(
 @app.command()
 def check(path: Annotated[Path, typer.Argument(help="Baseline table (CSV).", exists=True, dir_okay=False)]) -> None:
     """Validate a baseline table: every bad line named with what is wrong."""
+    from bibmine.specialization.baseline import read_baseline
+
     try:
         baseline = read_baseline(path)
     except (OSError, UnicodeDecodeError) as exc:
@@ -130,7 +132,7 @@ def corpus(
 ) -> None:
     """The national reference counted from the corpus itself (only with --national-corpus)."""
     from bibmine.corpus.store import Corpus, default_corpus_path
-    from bibmine.specialization.baseline import corpus_baseline
+    from bibmine.specialization.baseline import corpus_baseline, write_baseline
     from bibmine.specialization.corpus_counts import st_records
 
     if not national_corpus:
