@@ -4,7 +4,10 @@ See ``../shared/spec/METHOD.md``. Modules: :mod:`.inputs` (tidy CSV/XLSX), :mod:
 counts from classified records), :mod:`.coefficients` (location quotients, intervals),
 :mod:`.concordance`, :mod:`.matrix` and :mod:`.render` (managerial matrices), :mod:`.scenario`,
 :mod:`.relatedness` (possible-to-develop competences), :mod:`.heatmap` (PNG/SVG), :mod:`.case`
-(the bundled Central Black Earth case) and :mod:`.cli` (``bibmine specialization``).
+(the bundled Central Black Earth case) and :mod:`.cli` (``bibmine specialization``); the national
+reference of the S&T ratio: :mod:`.baseline` (one table format), :mod:`.st_ratios` (ratios per year or
+pooled, minimum count), :mod:`.study_st` (a study's S&T section) and :mod:`.baseline_cli`
+(``bibmine baseline``), see docs/baseline.md.
 """
 
 from bibmine.specialization.case import run_bundled_case
