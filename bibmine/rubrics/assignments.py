@@ -23,7 +23,6 @@ from bibmine.corpus.model import normalize_doi
 from bibmine.corpus.store import Corpus
 from bibmine.rubrics.vocabulary import normalize_code
 from bibmine.safe_csv import safe_writer
-from bibmine.sources.encoding import detect_encoding
 
 ID_COLUMNS = ("record_id", "id", "doi", "elibrary_id", "uid")
 RUBRIC_COLUMNS = ("rubric", "code", "grnti", "rubrics")
@@ -39,22 +38,38 @@ class Assignment:
     location: str  # "row 7" of the file
 
 
-def _cells(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    if path.read_bytes()[:4] == b"PK\x03\x04":  # XLSX is a zip file
+def _cells(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], dict[int, str]]:
+    """Header, numbered rows, and the rows holding undecodable bytes (number -> what and where)."""
+    from bibmine.rubrics.files import decoded_csv
+    from bibmine.sources.files import require_regular_file
+
+    require_regular_file(path)  # a FIFO would block: refused before it is opened
+    with open(path, "rb") as fh:
+        zipped = fh.read(4) == b"PK\x03\x04"
+    if zipped:  # XLSX is a zip file
         from openpyxl import load_workbook
 
         sheet = load_workbook(path, read_only=True, data_only=True).active
         rows = [[("" if c is None else str(c)).strip() for c in row] for row in sheet.iter_rows(values_only=True)]
-        return (rows[0] if rows else []), list(enumerate(rows[1:], start=2))
-    with open(path, encoding=detect_encoding(path), newline="") as fh:
+        return (rows[0] if rows else []), list(enumerate(rows[1:], start=2)), {}
+    _, fh, _ = decoded_csv(path)
+    bad: dict[int, str] = {}
+    out = []
+    with fh:
         reader = csv.reader(fh)
         header = next(reader, [])
-        return header, [(n, row) for n, row in enumerate(reader, start=2)]
+        fh.take_issues(reader.line_num)
+        for n, row in enumerate(reader, start=2):
+            issues = fh.take_issues(reader.line_num)
+            if issues:
+                bad[n] = "bytes not valid in the file's encoding: " + "; ".join(i.describe() for i in issues[:3])
+            out.append((n, row))
+    return header, out, bad
 
 
 def is_review_file(path: str | Path) -> bool:
     """True for a review list written by ``bibmine compare`` (it has a ``reviewed_rubric`` column)."""
-    header, _ = _cells(Path(path))
+    header, _, _ = _cells(Path(path))
     return "reviewed_rubric" in [h.strip().lower().lstrip("\ufeff") for h in header]
 
 
@@ -62,7 +77,7 @@ def read_assignments(path: str | Path, *, annotator: str | None = None
                      ) -> tuple[list[Assignment], list[tuple[str, str]]]:
     """Rows of an assignment file and the rejects ``(location, reason)``; never raises on a bad row."""
     path = Path(path)
-    header, rows = _cells(path)
+    header, rows, bad = _cells(path)
     names = [h.strip().lower().lstrip("\ufeff") for h in header]
     review = "reviewed_rubric" in names  # a review list filled by analysts (bibmine compare)
     id_col = next((names.index(c) for c in ID_COLUMNS if c in names), None)
@@ -79,6 +94,9 @@ def read_assignments(path: str | Path, *, annotator: str | None = None
     for n, row in rows:
         where = f"{path.name} row {n}"
         if not any(c.strip() for c in row):
+            continue
+        if n in bad:
+            rejects.append((where, bad[n]))
             continue
         if len(row) <= max(id_col, code_col):
             rejects.append((where, f"{len(row)} cells, fewer than the header's columns"))

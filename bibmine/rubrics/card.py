@@ -39,6 +39,7 @@ def render_card(card: dict) -> str:
     ]
     lines += _table(card.get("training_data", []), [("source", "source"), ("rows", "rows"), ("weight", "weight"),
                                                      ("sha256", "sha256")])
+    lines += _quality_sections(card)
     if card.get("cv"):
         lines += ["", "## Quality: 5-fold cross-validation on gisnauka_samples_valid.csv", "",
                   "Level-1 rubric. In-set accuracy: the prediction is one of the record's manual level-1 "
@@ -81,3 +82,51 @@ def render_card(card: dict) -> str:
     if card.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in card["notes"]]
     return "\n".join(lines) + "\n"
+
+
+KIND_COLUMNS = [("accuracy", "accuracy"), ("macro_f1", "macro-F1"), ("in_set_accuracy", "in-set acc."), ("n", "n")]
+
+
+def _quality_block(q: dict, what: str) -> list[str]:
+    """Per kind, per rubric and confusion tables of one :func:`bibmine.rubrics.quality.quality` result."""
+    out = []
+    if q.get("by_kind"):
+        out += ["", f"Per record kind ({what}):", ""]
+        out += _table([{"kind": k, **m} for k, m in q["by_kind"].items()], [("kind", "kind"), *KIND_COLUMNS])
+    if q.get("by_source"):
+        out += ["", f"Per training file ({what}):", ""]
+        out += _table([{"file": k, **m} for k, m in q["by_source"].items()], [("file", "file"), *KIND_COLUMNS])
+    if q.get("per_rubric"):
+        out += ["", f"Per rubric ({what}):", ""]
+        out += _table(q["per_rubric"], [("rubric", "rubric"), ("support", "true"), ("predicted", "predicted"),
+                                         ("precision", "precision"), ("recall", "recall"), ("f1", "F1")])
+    if q.get("confusions"):
+        out += ["", f"Most frequent confusions ({what}):", ""]
+        out += _table(q["confusions"], [("true", "true"), ("predicted", "predicted"), ("count", "count"),
+                                         ("share_of_true", "share of true")])
+    return out
+
+
+def _quality_sections(card: dict) -> list[str]:
+    lines: list[str] = []
+    cv = card.get("grouped_cv")
+    if cv:
+        models = {k: v for k, v in cv.items() if isinstance(v, dict) and "overall" in v}
+        lines += ["", f"## Quality: {cv.get('folds')}-fold cross-validation grouped by {cv.get('groups')}", "",
+                  "Level-1 rubric over every labelled file. In-set accuracy: the prediction is one of the "
+                  "record's manual level-1 rubrics. Each model is trained on the same training folds.", ""]
+        lines += _table([{"model": k, **v["overall"]} for k, v in models.items()],
+                        [("model", "model"), *METRIC_COLUMNS])
+        for name, q in models.items():
+            lines += ["", f"### {name}, grouped CV"] + _quality_block(q, f"{name}, grouped CV")
+    ev = card.get("eval_quality")
+    if ev:
+        lines += ["", "## Held-out evaluation set (grnti/eval, used once per model, never for training or tuning)",
+                  ""]
+        rows = [{"model": m, "file": f, **q["overall"]} for m, files in ev.items() for f, q in files.items()]
+        lines += _table(rows, [("model", "model"), ("file", "file"), *METRIC_COLUMNS])
+        for m, files in ev.items():
+            for f, q in files.items():
+                if q["overall"].get("n", 0) >= 100:
+                    lines += ["", f"### {m} on {f}"] + _quality_block(q, f"{m}, {f}")
+    return lines

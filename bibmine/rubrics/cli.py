@@ -17,7 +17,7 @@ from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 app = typer.Typer(help="Assign GRNTI rubrics to records: train, evaluate, classify, explain.", no_args_is_help=True)
 console = Console(stderr=True)
 
-ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model name under models/ or a model folder.")]
+ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Shipped model name or a model folder.")]
 CorpusOpt = Annotated[Path | None, typer.Option("--corpus", help="Corpus file (default $BIBMINE_CORPUS).")]
 
 
@@ -50,11 +50,23 @@ def _metrics_table(title: str, rows: dict[str, dict]) -> Table:
     return t
 
 
+def _per_rubric_table(details: dict) -> Table:
+    t = Table(title="per rubric (level 1); most frequent confusions below")
+    for col in ("rubric", "support", "predicted", "precision", "recall", "F1"):
+        t.add_column(col)
+    for r in details["per_rubric"]:
+        t.add_row(r["rubric"], str(r["support"]), str(r["predicted"]),
+                  *[("—" if r[k] is None else f"{r[k]:.3f}") for k in ("precision", "recall", "f1")])
+    for c in details["confusions"]:
+        t.add_row(f"{c['true']} -> {c['predicted']}", str(c["count"]), "", "", f"{c['share_of_true']:.3f} of true", "")
+    return t
+
+
 @app.command()
 def train(
     labels: Annotated[list[Path], typer.Option("--labels", "-l", help="Label file(s); the first is the main set.")],
     name: Annotated[str, typer.Option("--name", help="Model name.")] = "grnti-custom",
-    out: Annotated[Path | None, typer.Option("--out", help="Model folder (default models/NAME).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Model folder (default: package models).")] = None,
     backends: Annotated[str, typer.Option(help="Ensemble members, comma-separated.")] = "tfidf-svm,tfidf-zeroshot",
     extra_weight: Annotated[float, typer.Option(help="Sample weight of rows from the 2nd.. label files.")] = 0.1,
     vocabulary_weight: Annotated[float, typer.Option(help="Weight of rubric names as training rows (0: none).")] = 1.0,
@@ -62,7 +74,7 @@ def train(
 ) -> None:
     """Train a model on label files (no corpus needed) and save it with its model card."""
     from bibmine.rubrics.model import MODELS_DIR
-    from bibmine.rubrics.train import fit_model, read_training_files
+    from bibmine.rubrics.train import STEM_TFIDF_PARAMS, fit_model, read_training_files
 
     for p in labels:
         if not p.exists():
@@ -74,7 +86,7 @@ def train(
             console.print(f"[yellow]{data.source} {where}: skipped, {reason}[/yellow]")
     with console.status(f"training on {len(main)} + {sum(len(d) for d, _ in extras)} labelled texts"):
         model = fit_model(name, main, extras, backends=tuple(_split(backends)), st_model=st_model,
-                          vocabulary_weight=vocabulary_weight)
+                          vocabulary_weight=vocabulary_weight, tfidf_params=STEM_TFIDF_PARAMS)
     path = model.save(out or MODELS_DIR / name)
     typer.echo(f"saved {model.model_id} to {path}")
 
@@ -91,31 +103,45 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
 ) -> None:
     """Cross-validated level-1 accuracy, macro-F1, kappa and in-set accuracy on a label file."""
-    from bibmine.rubrics.evaluate import cross_validate, evaluate_model
+    from bibmine.rubrics.evaluate import cross_validate
     from bibmine.rubrics.labels import read_labels
-    from bibmine.rubrics.train import fit_model
+    from bibmine.rubrics.train import STEM_TFIDF_PARAMS, fit_model
 
     if not labels.exists():
         console.print(f"[red]{labels}: no such label file[/red]")
         raise typer.Exit(2)
     data = read_labels(labels)
+    details = None
     if model:
-        result = {f"{model} on {labels.name}": evaluate_model(_load_model(model), data)}
+        from bibmine.rubrics.quality import quality
+
+        scored = _load_model(model)
+        details = quality(data.labels, scored.predict(data.texts), data.label_sets, data.kinds)
+        result = {f"{model} on {labels.name}": details["overall"]}
     else:
         extras = [(read_labels(p), 0.1) for p in (extra or [])]
         chosen = tuple(_split(backends))
 
         def fit(main, ex):
-            return fit_model("cv", main, ex, backends=chosen, level2=False, vocabulary_weight=vocabulary_weight)
+            return fit_model("cv", main, ex, backends=chosen, level2=False, vocabulary_weight=vocabulary_weight,
+                             tfidf_params=STEM_TFIDF_PARAMS)
 
         with _progress() as bar:
             task = bar.add_task(f"{folds}-fold CV", total=folds, rate="")
-            m, _, _ = cross_validate(fit, data, extras, k=folds, progress=lambda i, k: bar.update(task, completed=i))
+            m, pred, _ = cross_validate(fit, data, extras, k=folds,
+                                        progress=lambda i, k: bar.update(task, completed=i))
+        from bibmine.rubrics.quality import quality
+
+        details = quality(data.labels, pred, data.label_sets, data.kinds)
         result = {f"{'+'.join(chosen)} ({folds}-fold CV)": m}
     if as_json:
-        typer.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        typer.echo(json.dumps({"metrics": result, **{k: v for k, v in details.items() if k != "overall"}},
+                              ensure_ascii=False, indent=1))
     else:
-        Console().print(_metrics_table(f"{labels.name}: {len(data)} labelled texts", result))
+        out = Console()
+        out.print(_metrics_table(f"{labels.name}: {len(data)} labelled texts", result))
+        out.print(_metrics_table("per record kind", details["by_kind"]))
+        out.print(_per_rubric_table(details))
     if data.rejects:
         console.print(f"[yellow]{len(data.rejects)} rows skipped (first: {data.rejects[0][0]}: {data.rejects[0][1]})")
 
@@ -155,6 +181,11 @@ def classify_file(
     rate = info["classified"] / info["seconds"] if info["seconds"] else 0.0
     typer.echo(f"{info['classified']} of {info['rows']} rows classified with {m.model_id} "
                f"({rate:,.0f} records/s) -> {out}")
+    for row, what in list(info.get("bad_rows", {}).items())[:10]:
+        console.print(f"[yellow]{src} row {row}: {what}; left unclassified (its rubric cells are empty)[/yellow]",
+                      markup=True, highlight=False)
+    if len(info.get("bad_rows", {})) > 10:
+        console.print(f"[yellow]{src}: {len(info['bad_rows'])} rows hold undecodable bytes in all[/yellow]")
     if info["empty_rows"]:
         shown = ", ".join(map(str, info["empty_rows"][:10]))
         console.print(f"[yellow]{src}: {len(info['empty_rows'])} rows have no text in {text_columns} "

@@ -34,11 +34,17 @@ def metrics(y_true, y_pred, label_sets=None) -> dict:
     return out
 
 
-def folds(labels, k: int = 5, seed: int = 0):
-    """Stratified folds; classes rarer than k are spread as one pooled stratum."""
+def folds(labels, k: int = 5, seed: int = 0, groups=None):
+    """Stratified folds; classes rarer than k are spread as one pooled stratum.  With ``groups``
+    that repeat (organizations, documents of segments) one group is never on both sides."""
     labels = np.asarray(labels, dtype=object)
     counts = {c: int((labels == c).sum()) for c in set(labels)}
     strata = np.array([c if counts[c] >= k else "_rare" for c in labels], dtype=object)
+    if groups is not None and len(set(groups)) < len(groups):
+        from sklearn.model_selection import StratifiedGroupKFold
+
+        split = StratifiedGroupKFold(k, shuffle=True, random_state=seed)
+        return list(split.split(np.zeros(len(labels)), strata, groups=np.asarray(groups, dtype=object)))
     return list(StratifiedKFold(k, shuffle=True, random_state=seed).split(np.zeros(len(labels)), strata))
 
 
@@ -46,10 +52,11 @@ def cross_validate(fit, data: LabeledSet, extras=(), k: int = 5, seed: int = 0, 
     """Out-of-fold level-1 predictions and metrics of ``fit(main, extras) -> model`` on ``data``.
 
     Extras (other label files, the vocabulary) join every training fold; they are never tested.
+    Folds are grouped by ``data.groups`` (an organization's records stay on one side).
     """
     pred = np.empty(len(data), dtype=object)
     proba_max = np.zeros(len(data))
-    for n, (tr, te) in enumerate(folds(data.labels, k, seed)):
+    for n, (tr, te) in enumerate(folds(data.labels, k, seed, data.groups)):
         model = fit(data.subset(tr), list(extras))
         p = model.predict_proba([data.texts[i] for i in te])
         pred[te] = model.level1.classes_[p.argmax(axis=1)]

@@ -10,26 +10,42 @@ from pathlib import Path
 
 from bibmine.rubrics.text import join_parts
 from bibmine.safe_csv import safe_writer
-from bibmine.sources.encoding import detect_encoding
+from bibmine.sources.encoding import DecodedText, detect_encoding, read_head
+from bibmine.sources.files import require_regular_file
 
 BATCH = 512
 
 
-def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str]:
-    """Header, rows and the encoding detected (UTF-8 with or without BOM, UTF-16, cp1251)."""
+def decoded_csv(path: Path):
+    """``(encoding, DecodedText, dialect)`` of a CSV: a FIFO, device or folder is refused unopened
+    (:class:`~bibmine.sources.files.NotRegularFileError`, a ValueError); bytes not valid in the
+    detected encoding become U+FFFD and are noted per line (``DecodedText.take_issues``)."""
+    require_regular_file(path)
     encoding = detect_encoding(path)
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with path.open(encoding=encoding, newline="") as fh:
-        sample = fh.read(65536)
-        fh.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(read_head(path, encoding), delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return encoding, DecodedText(path, encoding), dialect
+
+
+def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str, dict[int, str]]:
+    """Header, rows, the encoding detected (UTF-8 with or without BOM, UTF-16, cp1251) and the rows
+    holding undecodable bytes ``{row number: what and where}`` (row 1 is the header)."""
+    encoding, fh, dialect = decoded_csv(path)
+    bad: dict[int, str] = {}
+    rows = []
+    with fh:
         reader = csv.DictReader(fh, dialect=dialect)
         header = list(reader.fieldnames or [])
-        rows = [{k: (v if v is not None else "") for k, v in row.items() if k is not None} for row in reader]
-    return header, rows, encoding
+        fh.take_issues(reader.line_num)  # the header's own bad bytes show in the column names
+        for row in reader:
+            issues = fh.take_issues(reader.line_num)
+            if issues:
+                bad[len(rows) + 2] = "; ".join(i.describe() for i in issues[:3])
+            rows.append({k: (v if v is not None else "") for k, v in row.items() if k is not None})
+    return header, rows, encoding, bad
 
 
 def classify_csv(
@@ -45,9 +61,10 @@ def classify_csv(
     """Write ``dst``: every row of ``src`` in order, plus ``rubric_1,score_1,...,rubric_k,score_k``.
 
     A row with no text in the text columns keeps empty rubric cells (its row number is
-    returned under ``empty_rows``); the run goes on.
+    returned under ``empty_rows``); so does a row holding bytes not valid in the file's encoding
+    (``bad_rows``: row number -> the bytes and where they are); the run goes on.
     """
-    header, rows, encoding = read_csv_rows(src)
+    header, rows, encoding, bad = read_csv_rows(src)
     missing = [c for c in text_columns if c not in header]
     if missing:
         raise ValueError(f"{src}: no column {', '.join(missing)}; columns are: {', '.join(header)}")
@@ -56,7 +73,7 @@ def classify_csv(
     if clash:
         raise ValueError(f"{src}: already has column(s) {', '.join(clash)}")
     texts = [join_parts([row.get(c, "") for c in text_columns]) for row in rows]
-    todo = [i for i, t in enumerate(texts) if t]
+    todo = [i for i, t in enumerate(texts) if t and i + 2 not in bad]
     results: dict[int, list[tuple[str, float]]] = {}
     start = time.perf_counter()
     for b in range(0, len(todo), BATCH):
@@ -80,6 +97,7 @@ def classify_csv(
         "rows": len(rows),
         "classified": len(todo),
         "empty_rows": [i + 2 for i, t in enumerate(texts) if not t],  # CSV row numbers (header is row 1)
+        "bad_rows": bad,
         "encoding": encoding,
         "seconds": elapsed,
     }

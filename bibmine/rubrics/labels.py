@@ -6,6 +6,9 @@ Known layouts are recognised by their columns (see ``../shared/data/grnti/labele
 - gisnauka segments: ``doc_id,segment_index,segment_text,top_code,top_label,grnti_codes``;
 - free-text labels: ``annotation,GRNTI`` with labels such as ``06. экономика``;
 - RuSciBench JSON Lines: ``{"text": ..., "label": "650000"}``;
+- EGISU open data: ``registration_number,organization,source_kind,rid_type,title,abstract,keywords,
+  grnti_codes,label,codes_l1`` (keywords join the text; the organization is the CV group; the record
+  kind comes from ``source_kind``/``rid_type``);
 - any other CSV: text from ``text_columns`` (default: title/abstract/text/annotation) and the code
   from ``label_column`` (default: code/label/rubric/grnti/top_code).
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +28,28 @@ from pathlib import Path
 from bibmine.rubrics.text import join_parts
 from bibmine.rubrics.vocabulary import normalize_code
 
-TEXT_COLUMNS = ("title", "abstract", "text", "annotation", "segment_text")
+TEXT_COLUMNS = ("title", "abstract", "keywords", "text", "annotation", "segment_text")
+# EGISU rid_type -> record kind (reports are stage reports of R&D projects)
+RID_KINDS = {"заключительный": "report", "промежуточный": "report", "программа для эвм": "software",
+             "алгоритм(*)": "software", "база данных": "database", "изобретение": "patent",
+             "полезная модель": "patent", "промышленный образец": "patent",
+             "топология интегральных микросхем": "patent", "селекционные достижения": "patent"}
+KINDS = ("report", "software", "database", "patent", "article", "other")
+_KIND_PATTERNS = (
+    ("software", re.compile(r"программ\w* (для|эвм)|программн\w+ (обеспечени|комплекс|средств)|эвм")),
+    ("database", re.compile(r"баз\w* данных")),
+    ("patent", re.compile(r"изобретени|полезн\w+ модел|патент")),
+)
+
+
+def guess_kind(text: str, default: str = "report") -> str:
+    """The record kind a text reads as (software, database, patent) from its first 300 characters.
+
+    >>> guess_kind("Программа для ЭВМ «Учёт проб»"), guess_kind("База данных пациентов"), guess_kind("Почвы")
+    ('software', 'database', 'report')
+    """
+    head = text[:300].lower()
+    return next((kind for kind, pat in _KIND_PATTERNS if pat.search(head)), default)
 LABEL_COLUMNS = ("top_code", "code", "label", "rubric", "grnti", "GRNTI", "rubric_1")
 
 
@@ -36,17 +61,21 @@ class LabeledSet:
     labels: list[str] = field(default_factory=list)  # the record's main level-1 code
     label_sets: list[frozenset[str]] = field(default_factory=list)  # all its manual level-1 codes
     fine: list[tuple[str, ...]] = field(default_factory=list)  # its level-2/3 codes, when given
-    groups: list[str] = field(default_factory=list)  # document of a segment (grouped CV), else row id
+    groups: list[str] = field(default_factory=list)  # organization / document of a segment (grouped CV), else row id
+    kinds: list[str] = field(default_factory=list)  # record kind (KINDS): given by the file or guessed from the text
     rejects: list[tuple[str, str]] = field(default_factory=list)  # (location, reason)
     source: str = ""
 
     def __len__(self) -> int:
         return len(self.texts)
 
-    def add(self, text: str, code: str, fine: list[str], group: str) -> None:
+    def add(self, text: str, code: str, fine: list[str], group: str, kind: str | None = None,
+            codes: list[str] | None = None) -> None:
+        """``codes``: further level-1 codes of the record (e.g. a ``codes_l1`` column) for its label set."""
+        self.kinds.append(kind or guess_kind(text))
         self.texts.append(text)
         self.labels.append(code)
-        self.label_sets.append(frozenset([code, *(normalize_code(f, 1) or code for f in fine)]))
+        self.label_sets.append(frozenset([code, *(normalize_code(f, 1) or code for f in fine), *(codes or ())]))
         self.fine.append(tuple(fine))
         self.groups.append(group)
 
@@ -58,10 +87,11 @@ class LabeledSet:
             out.label_sets.append(self.label_sets[i])
             out.fine.append(self.fine[i])
             out.groups.append(self.groups[i])
+            out.kinds.append(self.kinds[i])
         return out
 
     def extend(self, other: LabeledSet) -> LabeledSet:
-        for name in ("texts", "labels", "label_sets", "fine", "groups", "rejects"):
+        for name in ("texts", "labels", "label_sets", "fine", "groups", "kinds", "rejects"):
             getattr(self, name).extend(getattr(other, name))
         return self
 
@@ -95,6 +125,9 @@ def read_labels(
     jsonl = path.suffix.lower() in (".jsonl", ".ndjson")
     rows = _read_jsonl(path, out) if jsonl else _read_csv(path)
     kw = {"max_chars": max_chars} if max_chars else {}
+    from bibmine.rubrics.vocabulary import load_vocabulary
+
+    known = set(load_vocabulary().codes(level=1))
     unit = "line" if path.suffix.lower() in (".jsonl", ".ndjson") else "row"
     for number, row in rows:
         where = f"{unit} {number}"
@@ -107,7 +140,7 @@ def read_labels(
         if label_col is None or label_col not in row:
             raise ValueError(f"{path}: no label column (columns: {', '.join(row)})")
         code = normalize_code(row.get(label_col), level=1)
-        fine = [c for c in _split_codes(row.get("grnti_codes")) if c.count(".") >= 1]
+        fine = [c for c in _split_codes(row.get("grnti_codes")) if c.count(".") >= 1 and c[:2] in known]
         deep = normalize_code(row.get(label_col))
         if deep and "." in deep and deep not in fine:
             fine.insert(0, deep)
@@ -115,9 +148,20 @@ def read_labels(
             out.rejects.append((where, "no text"))
         elif not code:
             out.rejects.append((where, f"no GRNTI code in {label_col}={row.get(label_col)!r}"))
+        elif code not in known:
+            out.rejects.append((where, f"{label_col}={row.get(label_col)!r}: {code} is not a GRNTI level-1 rubric"))
         else:
-            out.add(text, code, fine, str(row.get("doc_id") or f"{path.stem}:{number}"))
+            group = f"org:{row['organization']}" if row.get("organization") else row.get("doc_id")
+            out.add(text, code, fine, str(group or f"{path.stem}:{number}"), _kind(row, text, path),
+                    [c for c in (normalize_code(x, 1) for x in (row.get("codes_l1") or "").split(";")) if c in known])
     return out
+
+
+def _kind(row: dict, text: str, path: Path) -> str:
+    rid = (row.get("rid_type") or "").strip().lower()
+    if rid or row.get("source_kind"):
+        return RID_KINDS.get(rid, "report" if row.get("source_kind") == "project" else "other")
+    return guess_kind(text, "article" if ("annotation" in row or path.suffix == ".jsonl") else "report")
 
 
 def read_translated(path: str | Path, translations: list[str | Path]) -> LabeledSet:

@@ -1,6 +1,7 @@
 """A complete rubric model: level-1 classifier, level 2 within level 1, top-k, threshold, artifact.
 
-The artifact is one folder ``models/<name>/``: ``model.json`` (parameters, no code),
+The artifact is one folder ``bibmine/rubrics/models/<name>/`` (inside the package, found through
+``importlib.resources``, so an installed wheel has it): ``model.json`` (parameters, no code),
 ``arrays.npz`` (vocabularies, idf, weights; loaded with ``allow_pickle=False``), and the model card
 ``card.md`` / ``card.json``.  Loading never unpickles and never downloads.
 """
@@ -19,7 +20,16 @@ from bibmine.rubrics.ensemble import EnsembleClassifier
 from bibmine.rubrics.vocabulary import load_vocabulary
 
 FORMAT = "bibmine-rubrics/1"
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
+
+
+def _models_dir() -> Path:
+    """The shipped models' folder inside the installed package (``bibmine/rubrics/models``)."""
+    from importlib.resources import files
+
+    return Path(str(files("bibmine.rubrics").joinpath("models")))
+
+
+MODELS_DIR = _models_dir()
 DEFAULT_MODEL = "grnti-default"
 
 
@@ -178,7 +188,7 @@ class RubricModel:
 
 
 def resolve_model(name_or_path: str | Path | None) -> Path:
-    """A model folder: a path, or a name under the project's ``models/`` folder."""
+    """A model folder: a path, or the name of a model shipped in the package (``bibmine/rubrics/models``)."""
     p = Path(name_or_path or DEFAULT_MODEL)
     if (p / "model.json").exists():
         return p

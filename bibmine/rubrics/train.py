@@ -61,12 +61,19 @@ def dense_embedder(spec: str):
     return _DENSE[spec]
 
 
-def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None, langs=LANGS):
+# The default since issue 19: prefix stems instead of pymorphy3 lemmas, no character n-grams, so a text
+# never seen costs one regex pass and dictionary look-ups (>= 1,000 records/s; see scripts/bench_classify.py)
+STEM_TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": None, "min_df": 2, "max_features": 200_000, "stem": 6,
+                     "lemmatize": False}
+
+
+def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None, langs=LANGS,
+                tfidf_params: dict | None = None):
     """A fresh (unfitted) classifier for a backend name."""
     embedders = {} if embedders is None else embedders
     kind, _, algo = backend.partition("-")
     if kind == "tfidf":
-        emb = embedders.setdefault("tfidf", make_embedder("tfidf", **TFIDF_PARAMS))
+        emb = embedders.setdefault("tfidf", make_embedder("tfidf", **(tfidf_params or TFIDF_PARAMS)))
     elif kind == "use":
         emb = embedders.setdefault("use", dense_embedder("use"))
     elif kind == "st":
@@ -84,10 +91,11 @@ def make_member(backend: str, st_model: str | None = None, embedders: dict | Non
 
 
 def make_ensemble(backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
-                  escalate_below: float | None = None, langs=LANGS) -> EnsembleClassifier:
+                  escalate_below: float | None = None, langs=LANGS, tfidf_params: dict | None = None
+                  ) -> EnsembleClassifier:
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     embedders: dict = {}
-    members = [(b, make_member(b, st_model, embedders, langs)) for b in backends]
+    members = [(b, make_member(b, st_model, embedders, langs, tfidf_params)) for b in backends]
     slow = tuple(b for b in backends if b in SLOW_BACKENDS)
     return EnsembleClassifier(members, [weights.get(b, 1.0) for b in backends], escalate_below, slow)
 
@@ -107,13 +115,14 @@ def combine(main: LabeledSet, extras: list[tuple[LabeledSet, float]]):
 def fit_model(name: str, main: LabeledSet, extras: list[tuple[LabeledSet, float]] = (),
               backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
               escalate_below: float | None = None, level2: bool = True, vocabulary_weight: float = 1.0,
-              top_k: int = 3, threshold: float = 0.2, langs=LANGS) -> RubricModel:
+              top_k: int = 3, threshold: float = 0.2, langs=LANGS, tfidf_params: dict | None = None
+              ) -> RubricModel:
     """Train a :class:`RubricModel` on ``main`` plus weighted ``extras`` and the vocabulary rows."""
     extras = list(extras)
     if vocabulary_weight > 0:
         extras.append((vocabulary_set(langs=langs), vocabulary_weight))
     texts, labels, w, sets, fine = combine(main, extras)
-    ens = make_ensemble(backends, weights, st_model, escalate_below, langs)
+    ens = make_ensemble(backends, weights, st_model, escalate_below, langs, tfidf_params)
     ens.fit(texts, labels, sample_weight=w, label_sets=sets)
     l2 = None
     tfidf = ens.embedders_.get("tfidf")

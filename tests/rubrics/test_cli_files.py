@@ -64,7 +64,14 @@ def test_train_and_evaluate_on_label_files_without_corpus(tmp_path):
     res = runner.invoke(app, ["evaluate", "--labels", str(FIXTURE), "--folds", "3", "--backends", "tfidf-svm",
                               "--vocabulary-weight", "0", "--json"])
     assert res.exit_code == 0, res.output
-    m = json.loads(res.output[res.output.index("{"):])["tfidf-svm (3-fold CV)"]
+    got = json.loads(res.output[res.output.index("{"):])
+    m = got["metrics"]["tfidf-svm (3-fold CV)"]
     assert m["n"] == 60 and m["accuracy"] >= 0.9 and m["in_set_accuracy"] == m["accuracy"]
+    # per-rubric precision/recall (support = true count), confusion pairs and per-kind figures
+    assert sum(r["support"] for r in got["per_rubric"]) == 60 and {"precision", "recall"} <= set(got["per_rubric"][0])
+    assert sum(c["count"] for c in got["confusions"]) == round(60 * (1 - m["accuracy"]))
+    assert sum(k["n"] for k in got["by_kind"].values()) == 60
     res = runner.invoke(app, ["evaluate", "--labels", str(FIXTURE), "--model", str(out), "--json"])
-    assert res.exit_code == 0 and json.loads(res.output)[f"{out} on labels_invented.csv"]["accuracy"] == 1.0
+    got = json.loads(res.output)
+    assert res.exit_code == 0 and got["metrics"][f"{out} on labels_invented.csv"]["accuracy"] == 1.0
+    assert all(r["precision"] == r["recall"] == 1.0 for r in got["per_rubric"]) and got["confusions"] == []
