@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from bibmine.corpus.model import Record, normalize_doi
 from bibmine.maps import counting as cnt
 from bibmine.maps.cluster import ClusterParams, cluster_items
-from bibmine.maps.collect import KINDS, Incidence, collect
+from bibmine.maps.collect import KINDS, Incidence, collect, held_rubric_level
 from bibmine.maps.items import RecordFilter
 from bibmine.maps.layout import LayoutParams, vos_layout
 from bibmine.maps.normalize import NORMALIZATION_NAMES, normalize
@@ -97,8 +97,15 @@ def build_network(records: Iterable[Record], kind: str, options: MapOptions | No
         raise ValueError(f"counting must be one of {', '.join(cnt.COUNTING_METHODS)}, not {opts.counting!r}")
     if kind in ("rubrics", "regions"):
         kind_options.setdefault("lang", opts.lang)
+    held = None
+    if kind == "rubrics" and kind_options.get("rubric_level") is None:
+        records = records if isinstance(records, (list, tuple)) else list(records)
+        held = kind_options["rubric_level"] = held_rubric_level(
+            records, kind_options.get("rubric_scheme", "grnti"), kind_options.get("rubric_source"))
     inc = collect(records, kind, record_filter=record_filter, thesaurus=thesaurus,
                   keep_docs=spec.transpose, **kind_options)
+    if held is not None:
+        inc.stats["rubric_level"] = held
     return network_from_incidence(inc, kind, opts)
 
 

@@ -111,8 +111,10 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
         _print_skips(stats)
         raise typer.Exit(2)
     if graph.number_of_nodes() < 3:
-        err.print(f"error: only {graph.number_of_nodes()} item(s) to map; VOSviewer Online needs at least 3 - "
-                  "lower --min-occurrences or widen the filters", highlight=False)
+        n = graph.number_of_nodes()
+        hint = "lower --min-occurrences or widen the filters" if min_occurrences > 1 else "widen the filters"
+        err.print(f"error: only {n} {'item' if n == 1 else 'items'} to map; VOSviewer Online needs at least 3 - "
+                  f"{hint}", highlight=False)
         raise typer.Exit(2)
     analyze(graph, normalization, cluster, layout)
     spec = KINDS[kind]
@@ -129,11 +131,16 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
     _print_skips(stats)
     for name, path in paths.items():
         console.print(f"  {name}: {escape(str(path))}", highlight=False)
+    if "rubric_level" in stats:
+        console.print(f"  GRNTI level {stats['rubric_level']} (the level the corpus holds; --level sets another)")
+    for note in graph.graph.get("notes", []):
+        console.print(f"  note: {escape(note)}", highlight=False)
     for v in violations:
         (err if v.severity == "error" else console).print(escape(str(v)), highlight=False)
     if errors(violations):
         raise typer.Exit(1)
-    console.print("map.txt, network.txt and map.json pass VOSviewer's file rules")
+    console.print(f"{', '.join(p.name for k, p in paths.items() if k in ('map', 'network', 'json'))} pass "
+                  "VOSviewer's file rules")
 
 
 def _print_skips(stats: dict) -> None:
@@ -175,7 +182,8 @@ MAP_COMMANDS = {
                          "author")], _keywords_kind),
     "terms": ("Co-occurrence of noun phrases from titles and abstracts (ru, en).", [], None),
     "rubrics": ("Co-occurrence of GRNTI rubrics.",
-                [_param("level", Annotated[int, typer.Option("--level", min=1, max=3, help="GRNTI level: 1-3.")], 2),
+                [_param("level", Annotated[int | None, typer.Option(
+                    "--level", min=1, max=3, help="GRNTI level: 1-3 (default: the level the corpus holds).")], None),
                  _param("rubric_source", Annotated[str | None, typer.Option(
                      "--rubric-source", help="Only manual, automatic or foreign assignments.")], None)],
                 lambda level, rubric_source: ("rubrics", {"rubric_level": level, "rubric_source": rubric_source})),

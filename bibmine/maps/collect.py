@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from bibmine.corpus.model import Record, normalize_doi, normalize_person
+from bibmine.corpus.model import Record, display_name, normalize_doi, normalize_person
 from bibmine.maps import items as it
+from bibmine.maps.labels import clean_label, unescape_entities
 from bibmine.maps.thesaurus import Thesaurus
 
 _MISSING = object()
@@ -37,9 +38,22 @@ class KindSpec:
     thesaurus: bool = True  # controlled codes (regions, rubrics) are not rewritten
 
     def terminology(self) -> dict[str, str]:
-        plural = self.item + ("es" if self.item.endswith("s") else "s")
+        plural = plural_noun(self.item)
         return {"item": self.item, "items": plural, "link": self.link, "links": self.link + "s",
                 "link_strength": self.link_strength, "total_link_strength": "Total " + self.link_strength.lower()}
+
+
+def plural_noun(noun: str) -> str:
+    """English plural of a terminology noun: Country -> Countries, Address -> Addresses, Keyword -> Keywords.
+
+    >>> [plural_noun(w) for w in ("Country", "Keyword", "Address", "Key", "Cited reference")]
+    ['Countries', 'Keywords', 'Addresses', 'Keys', 'Cited references']
+    """
+    if noun.endswith(("s", "x", "sh", "ch")):
+        return noun + "es"
+    if noun.endswith("y") and len(noun) > 1 and noun[-2].lower() not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 KINDS: dict[str, KindSpec] = {
@@ -66,12 +80,12 @@ def _reference_mentions(record: Record) -> Iterable[Hashable]:
 def _resolve_reference(raw: tuple) -> tuple[str, str] | None:
     resolved, doi, text = raw
     if resolved and resolved.strip():
-        return "id:" + resolved.strip().lower(), " ".join((text or resolved).split())[:200]
+        return "id:" + resolved.strip().lower(), clean_label(text or resolved)[:200]
     ndoi = normalize_doi(doi) or normalize_doi(text)
     if ndoi:
-        return "doi:" + ndoi, " ".join((text or ndoi).split())[:200]
-    if text and text.strip():
-        return "raw:" + it.norm_key(text), " ".join(text.split())[:200]
+        return "doi:" + ndoi, clean_label(text or ndoi)[:200]
+    if text and text.strip() and it.norm_key(text):
+        return "raw:" + it.norm_key(text), clean_label(text)[:200]
     return None
 
 
@@ -83,6 +97,8 @@ def _keyword_mentions(field_name: str) -> Callable[[Record], Iterable[Hashable]]
         values = record.author_keywords if field_name == "author" else (
             record.indexed_keywords if field_name == "indexed" else record.author_keywords + record.indexed_keywords)
         for v in values:
+            if "&" in v:  # "R&amp;D; policy": the ";" of an entity does not separate keywords
+                v = unescape_entities(v)
             if ";" in v:
                 yield from (p for p in v.split(";") if p.strip())
             else:
@@ -100,6 +116,32 @@ def _rubric_mentions(level: int, scheme: str, source: str | None):
     return mentions
 
 
+def _resolve_author(raw: tuple[str, str | None]) -> tuple[str, str] | None:
+    """One form per person: ``Surname, I.`` as label, its comparable form as key (placeholders: None).
+    An ORCID is kept beside the key so that :func:`collect` merges name variants sharing it."""
+    name, orcid = raw
+    shown = display_name(name)
+    if not shown:
+        return None
+    key = normalize_person(shown)
+    return (key, shown) if key else None
+
+
+def held_rubric_level(records: Iterable[Record], scheme: str = "grnti", source: str | None = None) -> int:
+    """The rubric level the records hold: the most common depth of their codes (ties: the coarser); 1 if none.
+
+    ``rubrics classify`` stores level-1 codes ("06"), manual labels may be deeper ("06.71.57").
+    """
+    depths: dict[int, int] = {}
+    for record in records:
+        for r in record.rubrics:
+            if r.scheme == scheme and (source is None or r.source == source):
+                d = min(3, len([p for p in r.code.strip().split(".") if p]))
+                if d:
+                    depths[d] = depths.get(d, 0) + 1
+    return max(sorted(depths), key=lambda d: depths[d]) if depths else 1
+
+
 def _label_key(kind: str) -> Callable[[str], str]:
     if kind == "authors":
         return normalize_person
@@ -108,8 +150,9 @@ def _label_key(kind: str) -> Callable[[str], str]:
     return it.norm_key
 
 
-def kind_functions(kind: str, *, keyword_field: str = "author", rubric_level: int = 2, rubric_scheme: str = "grnti",
-                   rubric_source: str | None = None, lang: str = "ru", term_extractor=None):
+def kind_functions(kind: str, *, keyword_field: str = "author", rubric_level: int | None = 2,
+                   rubric_scheme: str = "grnti", rubric_source: str | None = None,
+                   lang: str = "ru", term_extractor=None):
     """(mentions(record) -> raw mentions, resolve(raw) -> (key, label) or None) for a kind."""
     if kind == "keywords":
         return _keyword_mentions(keyword_field), lambda s: (it.norm_key(s), it.display(s)) if it.norm_key(s) else None
@@ -120,14 +163,13 @@ def kind_functions(kind: str, *, keyword_field: str = "author", rubric_level: in
             term_extractor = TermExtractor()
         return term_extractor.record_terms, lambda pair: pair
     if kind == "rubrics":
-        return (_rubric_mentions(rubric_level, rubric_scheme, rubric_source),
+        return (_rubric_mentions(rubric_level or 1, rubric_scheme, rubric_source),
                 lambda code: (code, it.rubric_label(code, rubric_scheme, lang)))
     if kind == "authors":
-        return (lambda r: ((a.normalized, a.name) for a in r.authors if a.name and a.name.strip()),
-                lambda p: ((p[0] or normalize_person(p[1])), " ".join(p[1].split())))
+        return (lambda r: ((a.name, a.orcid) for a in r.authors if a.name and a.name.strip()), _resolve_author)
     if kind == "orgs":
         return (lambda r: (a.organization for a in r.affiliations if a.organization and a.organization.strip()),
-                lambda s: (it.norm_key(s), " ".join(s.split())))
+                lambda s: (it.norm_key(s), clean_label(s)) if it.norm_key(s) else None)
     if kind == "regions":
         return (lambda r: (a.region.upper() for a in r.affiliations if a.region),
                 lambda code: (code, it.region_label(code, lang)))
@@ -163,6 +205,7 @@ def collect(records: Iterable[Record], kind: str, *, record_filter: it.RecordFil
     use_thesaurus = thesaurus if (thesaurus and spec.thesaurus) else None
     label_key = _label_key(kind)
     cache: dict[Hashable, int] = {}
+    orcid_key: dict[str, str] = {}
     keys: list[str] = []
     index: dict[str, int] = {}
     votes: dict[Hashable, int] = {}
@@ -190,6 +233,8 @@ def collect(records: Iterable[Record], kind: str, *, record_filter: it.RecordFil
                 resolved = resolve(raw)
                 if resolved is not None and resolved[0]:
                     key, label = resolved
+                    if kind == "authors" and raw[1]:  # the first name form seen with an ORCID keys them all
+                        key = orcid_key.setdefault(raw[1].strip().lower(), key)
                     if use_thesaurus is not None:
                         replaced = use_thesaurus.apply(label)
                         if replaced is None:

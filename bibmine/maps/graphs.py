@@ -30,6 +30,8 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
+from bibmine.maps.labels import plain_text
+
 LINKS = "Links"
 TOTAL_LINK_STRENGTH = "Total link strength"
 ITEM_FIELDS = ("label", "description", "url", "x", "y", "cluster")
@@ -102,7 +104,7 @@ def to_items(graph: nx.Graph) -> tuple[list[dict], list[tuple]]:
     items = []
     for node, attrs in graph.nodes(data=True):
         iid = ids[node]
-        item: dict = {"id": iid, "label": str(attrs.get("label", node))}
+        item: dict = {"id": iid, "label": plain_text(str(attrs.get("label", node))) or str(iid)}
         for name in ("description", "url"):
             if attrs.get(name) is not None:
                 item[name] = str(attrs[name])

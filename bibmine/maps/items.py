@@ -18,18 +18,20 @@ from functools import lru_cache
 from importlib import resources
 
 from bibmine.corpus.model import Record, fold, normalize_doi, surname_key
+from bibmine.maps.labels import keyword_label, plain_text
 
 _EDGE_PUNCT = re.compile(r"^[\s\"'«»“”„.,;:()\[\]{}!?*-]+|[\s\"'«»“”„.,;:()\[\]{}!?*-]+$")
 
 
 def norm_key(text: str) -> str:
     """Comparable form of a label: folded case and accents, one space, no edge punctuation."""
-    return _EDGE_PUNCT.sub("", " ".join(fold(text).split()))
+    return _EDGE_PUNCT.sub("", " ".join(fold(plain_text(text)).split()))
 
 
 def display(text: str) -> str:
-    """Shown form of a keyword-like label: lower case, one space (VOSviewer shows keywords so)."""
-    return _EDGE_PUNCT.sub("", " ".join(text.lower().split()))
+    """Shown form of a keyword-like label: plain text, lower case but acronyms and chemical formulas,
+    one space, brackets and quotes balanced (VOSviewer shows keywords in lower case)."""
+    return keyword_label(text)
 
 
 # ---------------------------------------------------------------- record filter

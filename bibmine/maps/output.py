@@ -59,13 +59,34 @@ def write_preview(graph: nx.Graph, path: str | Path, *, max_labels: int = 40, ma
     return path
 
 
+NO_LINKS_NOTE = ("no links between the items: network.txt is not written (VOSviewer reads a map without "
+                 "links from map.txt alone, which has x and y)")
+
+
 def write_all(graph: nx.Graph, out_dir: str | Path) -> tuple[dict[str, Path], list[Violation]]:
+    """Write the files; a map without links gets no network file (VOSviewer refuses an empty one), and
+    the note saying so goes into ``graph.graph["notes"]`` and ``map.json``'s ``info``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = {"map": write_map(graph, out / "map.txt"), "network": write_network(graph, out / "network.txt"),
-             "json": write_json(graph, out / "map.json"), "preview": write_preview(graph, out / "preview.png")}
+    linked = any(u != v for u, v in graph.edges())
+    stale = out / "network.txt"
+    if not linked:
+        notes = graph.graph.setdefault("notes", [])
+        if NO_LINKS_NOTE not in notes:
+            notes.append(NO_LINKS_NOTE)
+        info = graph.graph.setdefault("info", {})
+        if isinstance(info, dict):
+            info["notes"] = list(notes)
+            info["description"] = (info.get("description", "") + " " if info.get("description") else "") + \
+                "No links: network file omitted."
+        if stale.exists():  # a network file of an earlier run would not match this map
+            stale.unlink()
+    paths = {"map": write_map(graph, out / "map.txt")}
+    if linked:
+        paths["network"] = write_network(graph, out / "network.txt")
+    paths.update(json=write_json(graph, out / "map.json"), preview=write_preview(graph, out / "preview.png"))
     if graph.graph.get("cluster_profile") is not None:
         regions = sorted({r for row in graph.graph["cluster_profile"] for r in row["shares"]})
         paths["clusters"] = write_cluster_profile(graph.graph["cluster_profile"], out / "clusters.csv", regions)
-    violations = validate_files(paths["map"], paths["network"]) + validate_json(paths["json"])
+    violations = validate_files(paths["map"], paths.get("network")) + validate_json(paths["json"])
     return paths, violations
