@@ -17,7 +17,7 @@ from pathlib import Path
 from bibmine import __version__
 from bibmine.report.folder import StudyFolder
 from bibmine.report.locale import when
-from bibmine.report.model import Section
+from bibmine.report.model import Figures, Section, _ru_number
 from bibmine.report.phrases import check_lang, phrase
 from bibmine.report.sections_data import agreement_section, corpus_section, number, regions_section, rubrics_section
 from bibmine.report.sections_indicators import indicators_section, russia_section, topics_section
@@ -48,6 +48,10 @@ def build_sections(sf: StudyFolder) -> list[Section]:
     for section in sections:
         for table in section.tables():
             table.lang = sf.lang
+        if sf.lang == "ru" and section.id != "method":  # the appendix keeps versions and hashes as written
+            for block in section.blocks:
+                if isinstance(block, Figures):
+                    block.items = [(label, _ru_number(value)) for label, value in block.items]
     return sections
 
 

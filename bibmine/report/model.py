@@ -166,6 +166,7 @@ def _matrix_cell(text: str, threshold: float) -> HtmlCell:
 class Figures:
     items: list[tuple[str, str]]  # (label, value as text)
     kind: str = "figures"
+    verbatim: tuple[int, ...] = ()  # items whose value is the user's own text (a study's name)
 
 
 @dataclass

@@ -59,11 +59,20 @@ def short_label(code: str, lang: str) -> str:
     return stem[:4]
 
 
+@cache
+def _macroregions() -> dict[str, dict[str, str]]:
+    with open(SUBJECTS.with_name("macroregions.csv"), encoding="utf-8", newline="") as fh:
+        return {r["code"]: r for r in csv.DictReader(fh)}
+
+
 def macroregion_name(code: str, lang: str) -> str:
-    path = SUBJECTS.with_name("macroregions.csv")
-    with open(path, encoding="utf-8", newline="") as fh:
-        names = {r["code"]: r[f"name_{lang}"] for r in csv.DictReader(fh)}
-    return names.get(code, code)
+    """The macroregion's name (its code when unknown).
+
+    >>> macroregion_name("CBE", "ru"), macroregion_name("?", "en")
+    ('Центрально-Черноземный макрорегион', '?')
+    """
+    row = _macroregions().get(code)
+    return row[f"name_{lang}"] if row else code
 
 
 def _colour(value: float | None, peak: float) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from functools import partial
 
+from bibmine.report.charts_tables import country_name
 from bibmine.report.folder import StudyFolder, flatten
 from bibmine.report.model import (
     Column,
@@ -19,6 +20,7 @@ from bibmine.report.model import (
     is_missing,
 )
 from bibmine.report.phrases import phrase
+from bibmine.report.russia_map import macroregion_name, subject_name
 
 HEADLINE = ("accuracy", "macro_f1", "micro_f1", "kappa", "in_set", "jaccard", "mean_rubric_kappa")
 STATUSES = ("placed", "country", "ambiguous", "unresolved")
@@ -65,6 +67,17 @@ def _open(sf: StudyFolder, section_id: str, rel: str, stage: str) -> tuple:
     return p, section, data
 
 
+def _label(p, group: str, key: str) -> str:
+    """A kind, language or field in words (a phrase ``kind_article``, ``lang_ru``, ``field_title``), else as is."""
+    from bibmine.report.phrases import phrases
+
+    prefix = {"by_kind": "kind", "by_language": "lang", "field": "field"}.get(group)
+    if prefix is None:
+        return key
+    name = f"{prefix}_{key or 'unknown'}"
+    return p(name) if name in phrases() else key
+
+
 def corpus_section(sf: StudyFolder) -> Section:
     p, section, stats = _open(sf, "corpus", "corpus/stats.json", "corpus")
     if stats is not None:
@@ -80,7 +93,7 @@ def corpus_section(sf: StudyFolder) -> Section:
                 items = sorted(data.items(), key=lambda kv: (not str(kv[0]).isdigit(), str(kv[0])))
             else:
                 items = sorted(data.items(), key=lambda kv: (-(number(kv[1]) or 0), str(kv[0])))
-            rows = [[str(k), number(v)] for k, v in items]
+            rows = [[_label(p, group, str(k)), number(v)] for k, v in items]
             combined += [[p(group), *row] for row in rows]
             small.blocks.append(TableBlock(Table(f"corpus-{group}", p(group), [Column(p(f"col_{group}")),
                                                                                 Column(p("col_n"), "bar")], rows)))
@@ -94,7 +107,8 @@ def corpus_section(sf: StudyFolder) -> Section:
             formats = sorted(completeness)
             fields = list(dict.fromkeys(f for fmt in formats if isinstance(completeness[fmt], dict)
                                         for f in completeness[fmt]))
-            rows = [[field, *[number((completeness[fmt] or {}).get(field)) for fmt in formats]] for field in fields]
+            rows = [[_label(p, "field", field), *[number((completeness[fmt] or {}).get(field)) for fmt in formats]]
+                    for field in fields]
             section.blocks.append(TableBlock(Table("completeness", p("tbl_completeness"),
                                                    [Column(p("col_field"))] + [Column(f, "share") for f in formats],
                                                    rows, sheet=p("sheet_completeness"),
@@ -122,7 +136,7 @@ def regions_section(sf: StudyFolder) -> Section:
     section.blocks.append(Figures([(p("records_placed_base"), _shown(stats.get("records"))),
                                    (p("unplaced_records"), _shown(stats.get("unplaced_records"))),
                                    (p("unresolved_share"), _shown(stats.get("unresolved_share"), "pct"))]
-                                  + ([(p("region_counting"), str(counting))] if counting else [])))
+                                  + ([(p("region_counting"), _share_name(p, str(counting)))] if counting else [])))
     placements = stats.get("placements")
     if isinstance(placements, dict) and placements:
         order = sorted(placements, key=lambda s: (STATUSES.index(s) if s in STATUSES else len(STATUSES), s))
@@ -136,9 +150,15 @@ def regions_section(sf: StudyFolder) -> Section:
         for item in by_region:
             if not isinstance(item, dict):
                 continue
-            name = item.get(f"name_{sf.lang}") or item.get("name") or item.get("region")
-            rows.append([item.get("region"), name, item.get("macroregion"), number(item.get("records")),
-                         number(item.get("share"))])
+            code = str(item.get("region") or "")
+            if code.startswith("RU-"):
+                name = item.get(f"name_{sf.lang}") or (item.get("name") if sf.lang == "en" else None) \
+                    or subject_name(code, sf.lang)
+            else:  # a country: its name in the report's language, never "US | US"
+                name = country_name(code, sf.lang)
+            macro = item.get("macroregion")
+            rows.append([code, name, macroregion_name(str(macro), sf.lang) if macro else "",
+                         number(item.get("records")), number(item.get("share"))])
         section.blocks.append(TableBlock(Table("by-region", p("tbl_by_region"),
                                                [Column(p("col_region")), Column(p("col_name")),
                                                 Column(p("col_macroregion")), Column(p("col_records"), "bar"),
@@ -153,6 +173,12 @@ def regions_section(sf: StudyFolder) -> Section:
                                                [Column(p("col_affiliation")), Column(p("col_n"), "bar")], rows,
                                                sheet=p("sheet_unresolved"), note=p("unresolved_note"))))
     return section
+
+
+def _share_name(p, counting: str) -> str:
+    from bibmine.report.phrases import phrases
+
+    return p(f"share_{counting}") if f"share_{counting}" in phrases() else counting
 
 
 def rubric_name(code: str, lang: str, fallback: str = "") -> str:
@@ -187,8 +213,10 @@ def rubrics_section(sf: StudyFolder) -> Section:
         return section
     rows = [[k, v] for k, v in flatten(model, limit=40) if k not in ("name", "model")]
     if rows:
+        # the classifier's card is provenance: workbook and model.json, not the report's body
         section.blocks.append(TableBlock(Table("rubric-model", p("tbl_rubric_model"),
-                                               [Column(p("col_parameter")), Column(p("col_value"))], rows)))
+                                               [Column(p("col_parameter")), Column(p("col_value"))], rows,
+                                               show=False)))
     return section
 
 
@@ -225,13 +253,20 @@ def agreement_section(sf: StudyFolder) -> Section:
     per_rubric = metrics.get("per_rubric")
     if isinstance(per_rubric, list) and per_rubric:
         keys = ("precision", "recall", "f1", "support", "kappa")
-        rows = [[r.get("rubric"), rubric_name(str(r.get("rubric", "")), sf.lang),
-                 *[number(r.get(k)) for k in keys]] for r in per_rubric if isinstance(r, dict)]
+        rows = []
+        for r in per_rubric:
+            if not isinstance(r, dict):
+                continue
+            values = [number(r.get(k)) for k in keys]
+            if not values[3]:  # no record has it first in the manual labels: P, R, F1 are undefined, not 0
+                values[:3] = [None, None, None]
+            rows.append([r.get("rubric"), rubric_name(str(r.get("rubric", "")), sf.lang), *values])
         section.blocks.append(TableBlock(Table("agreement-per-rubric", p("tbl_agreement_rubric"),
                                                [Column(p("col_rubric")), Column(p("col_name")),
                                                 *[Column(p(f"col_{k}"), "int" if k == "support" else "num3")
                                                   for k in keys]],
-                                               rows, sheet=p("sheet_agreement_rubric"), frozen_columns=2)))
+                                               rows, sheet=p("sheet_agreement_rubric"), frozen_columns=2,
+                                               note=p("support_zero") if any(r[5] == 0 for r in rows) else "")))
     confusion = "compare/confusion.png"
     if sf.exists(confusion):
         uri = sf.png_uri(confusion)

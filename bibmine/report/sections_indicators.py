@@ -24,7 +24,7 @@ from bibmine.specialization.coefficients import latest
 REL = "indicators/indicators.json"
 ZONE_COLOURS = {1: "#08519c", 2: "#6baed6", 3: "#c6dbef"}
 VERBATIM = {"ind-cited": (0, 2), "ind-sources": (0,), "ind-authors": (0,), "ind-affiliations": (0,),
-            "ind-trends": (0,), "ind-thematic": (0, 1)}
+            "ind-trends": (0,), "ind-thematic": (0, 1), "ind-threefield": (1,)}
 
 
 def read_indicators(sf: StudyFolder) -> tuple[dict | None, dict[str, Table]]:
@@ -78,16 +78,17 @@ def indicators_section(sf: StudyFolder) -> Section:
     cited = data.get("most_cited") or []
     section.blocks.append(Chart("cited", p("ind_cited"), bar_chart(
         [(f"{r['title']} ({r['year']})", r["citations"]) for r in cited], p("ind_cited_alt"), lang,
-        label_width=330), p("ind_cited_alt"), tables["ind-cited"]))
+        label_width=330, verbatim=True), p("ind_cited_alt"), tables["ind-cited"]))
     sources = data.get("sources") or []
     section.blocks.append(Chart("sources", p("ind_sources_chart"), bar_chart(
         [(r["source"], r["documents"]) for r in sources[:15]], p("ind_sources_alt"), lang,
-        colours=[ZONE_COLOURS[r["zone"]] for r in sources[:15]]), p("ind_sources_alt"), tables["ind-sources"],
+        colours=[ZONE_COLOURS[r["zone"]] for r in sources[:15]], verbatim=True), p("ind_sources_alt"),
+        tables["ind-sources"],
         caption=p("ind_bradford_note", n1=sum(r["zone"] == 1 for r in sources),
                   n2=sum(r["zone"] == 2 for r in sources), n3=sum(r["zone"] == 3 for r in sources))))
     authors = data.get("authors") or []
     section.blocks.append(Chart("authors", p("ind_authors_chart"), bar_chart(
-        [(r["author"], r["documents"]) for r in authors[:15]], p("ind_authors_alt"), lang),
+        [(r["author"], r["documents"]) for r in authors[:15]], p("ind_authors_alt"), lang, verbatim=True),
         p("ind_authors_alt"), tables["ind-authors"], caption=p("ind_hgm_note")))
     lotka = data.get("lotka") or {}
     rows = lotka.get("rows") or []
@@ -97,7 +98,7 @@ def indicators_section(sf: StudyFolder) -> Section:
         p("ind_lotka_alt"), tables["ind-lotka"], caption=tables["ind-lotka"].note))
     section.blocks.append(Chart("affiliations", p("ind_affiliations"), bar_chart(
         [(r[0], r[1]) for r in tables["ind-affiliations"].rows[:15]], p("ind_affiliations_alt"),
-        lang, label_width=330), p("ind_affiliations_alt"), tables["ind-affiliations"]))
+        lang, label_width=330, verbatim=True), p("ind_affiliations_alt"), tables["ind-affiliations"]))
     countries = tables["ind-countries"].rows[:15]
     section.blocks.append(Chart("countries", p("ind_countries"), bar_chart(
         [(r[1], r[2]) for r in countries], p("ind_countries_alt"), lang), p("ind_countries_alt"),

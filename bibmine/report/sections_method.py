@@ -27,7 +27,7 @@ def maps_section(sf: StudyFolder) -> Section:
     used: set[str] = set()
     for name in networks:
         rel = f"maps/{name}/map.json"
-        title = p("map_title", network=name)
+        title = p("map_title", network=_known(p, "network", name))
         doc = sf.read_json(rel) if sf.exists(rel) else None
         if doc is None:
             preview = f"maps/{name}/preview.png"
@@ -53,11 +53,19 @@ def maps_section(sf: StudyFolder) -> Section:
             section.blocks.append(Text([], heading=title))
             section.blocks.append(Notice([p("map_empty", file=rel)] + problems))
             continue
-        section.blocks.append(MapView(key, title, script_json(data), facts, data["weights"], clusters,
-                                             data["weight"]))
+        weights = [_known(p, "weight", w) for w in data["weights"]]
+        section.blocks.append(MapView(key, title, script_json(data), facts, weights, clusters, data["weight"]))
         if problems:
             section.blocks.append(Notice([f"{rel}: {x}" for x in problems]))
     return section
+
+
+def _known(p, prefix: str, name: str) -> str:
+    """The phrase ``prefix_name`` (a network kind, a VOSviewer weight) in the report's language, else the name."""
+    from bibmine.report.phrases import phrases
+
+    key = f"{prefix}_" + re.sub(r"[^a-z0-9]+", "_", str(name).lower()).strip("_")
+    return p(key) if key in phrases() else str(name)
 
 
 def _unique(key: str, used: set[str]) -> str:
@@ -83,12 +91,12 @@ def method_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshold
     paragraphs = [p("method_coefficients"), p("method_threshold", threshold=f"{threshold:.2f}"),
                   p("method_reference"),
                   p("method_counting", counting=p(f"counting_{counting}") if counting in ("whole", "fractional")
-                    else (counting or unknown), share=share or unknown),
+                    else (counting or unknown), share=_known(p, "share", share) if share else unknown),
                   _st_source(sf, st_source), p("method_st_meaning"), _small_counts(sf, coefficients, threshold),
                   _automatic(sf), p("method_cross_cutting", rubrics=", ".join(map(str, cross)))]
     map_counting = sf.parameter("maps", "counting")
     if map_counting:
-        paragraphs.append(p("method_maps", counting=map_counting,
+        paragraphs.append(p("method_maps", counting=_known(p, "map_counting", map_counting),
                             min=sf.parameter("maps", "min_occurrences", unknown)))
     paragraphs.append(p("method_source"))
     section.blocks.append(Text(paragraphs))
@@ -152,15 +160,19 @@ def _run(sf: StudyFolder, section: Section) -> None:
                                    (p("run_config"), Path(str(config.get("path") or "—")).name),
                                    (p("run_config_hash"), str(config.get("sha256") or "—")[:12]),
                                    (p("run_written"), str(manifest.get("written") or "—")),
-                                   (p("run_bibmine"), str(manifest.get("bibmine") or "—"))]))
+                                   (p("run_bibmine"), str(manifest.get("bibmine") or "—"))], verbatim=(0,)))
     stages = [s for s in manifest.get("stages") or [] if isinstance(s, dict)]
     if stages:
-        rows = [[s.get("name"), p("stage_ran") if s.get("ran") else p("stage_skipped"), number(s.get("seconds")),
-                 str(s.get("result") or "")] for s in stages]
+        # the stages' notes are English text: shown in the English report, kept in manifest.json otherwise
+        rows = [[_known(p, "stage", s.get("name")), p("stage_ran") if s.get("ran") else p("stage_skipped"),
+                 number(s.get("seconds"))] + ([str(s.get("result") or "")] if sf.lang == "en" else [])
+                for s in stages]
         section.blocks.append(TableBlock(Table("run-stages", p("tbl_stages"),
                                                [Column(p("col_stage")), Column(p("col_status")),
-                                                Column(p("col_seconds"), "num"), Column(p("col_result"))],
-                                               rows, sheet=p("sheet_run"))))
+                                                Column(p("col_seconds"), "num")]
+                                               + ([Column(p("col_result"))] if sf.lang == "en" else []),
+                                               rows, sheet=p("sheet_run"),
+                                               note="" if sf.lang == "en" else p("stage_results_note"))))
     inputs = [i for i in manifest.get("inputs") or [] if isinstance(i, dict)]
     if inputs:
         rows = [[Path(str(i.get("path", ""))).name, str(i.get("sha256") or "")[:16], number(i.get("bytes"))]
@@ -171,7 +183,7 @@ def _run(sf: StudyFolder, section: Section) -> None:
     params = flatten(manifest.get("parameters") or {})
     if params:
         section.blocks.append(TableBlock(Table("run-parameters", p("tbl_parameters"),
-                                               [Column(p("col_parameter")), Column(p("col_value"))],
+                                               [Column(p("col_parameter")), Column(p("col_value"), verbatim=True)],
                                                [list(r) for r in params], sheet=p("sheet_parameters"))))
     packages = manifest.get("packages")
     if isinstance(packages, dict) and packages:

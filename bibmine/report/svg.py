@@ -20,6 +20,7 @@ from bibmine.report.locale import fmt
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
            "#17becf")
 FONT = "font-family:system-ui,sans-serif;font-size:12px"
+V = ' class="v"'  # record content in its own language (tests of the report's language leave it out)
 
 
 def esc(text: object) -> str:
@@ -93,8 +94,9 @@ def line_chart(series: list[tuple[str, list[tuple[float, float | None]]]], alt: 
 
 
 def bar_chart(items: list[tuple[str, float]], alt: str, lang: str, colours: list[str] | None = None,
-              width: int = 640, label_width: int = 260, digits: int = 0) -> str:
-    """Horizontal bars, largest first as given, value written at the end of each bar."""
+              width: int = 640, label_width: int = 260, digits: int = 0, verbatim: bool = False) -> str:
+    """Horizontal bars, largest first as given, value written at the end of each bar; ``verbatim``: the labels
+    are record content (titles, names) shown as the source printed them (class ``v``)."""
     items = [(label, value) for label, value in items if value is not None]
     if not items:
         return ""
@@ -108,7 +110,8 @@ def bar_chart(items: list[tuple[str, float]], alt: str, lang: str, colours: list
         y = 5 + i * (bar + gap)
         w = max(1.0, value / peak * span)
         colour = (colours or [])[i] if colours and i < len(colours) else PALETTE[0]
-        out.append(f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end">{esc(_cut(label, chars))}'
+        out.append(f'<text x="{label_width - 6}" y="{y + 12}" text-anchor="end"{V if verbatim else ""}>'
+                   f'{esc(_cut(label, chars))}'
                    f'<title>{esc(label)}</title></text>'
                    f'<rect class="mk" x="{label_width}" y="{y}" width="{w:.1f}" height="{bar}" fill="{colour}"/>'
                    f'<text x="{label_width + w + 4:.1f}" y="{y + 12}">{esc(fmt(value, lang, digits))}</text>')
@@ -155,7 +158,7 @@ def scatter_chart(points: list[tuple[float, float, str, float]], alt: str, lang:
         colour = PALETTE[i % len(PALETTE)]
         out.append(f'<circle class="mk" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="{r:.1f}" fill="{colour}" '
                    f'fill-opacity="0.55" stroke="{colour}"><title>{esc(label)}</title></circle>'
-                   f'<text x="{sx(x):.1f}" y="{sy(y) + 4:.1f}" text-anchor="middle">{esc(_cut(label, 24))}</text>')
+                   f'<text x="{sx(x):.1f}" y="{sy(y) + 4:.1f}" text-anchor="middle"{V}>{esc(_cut(label, 24))}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -177,7 +180,7 @@ def range_chart(rows: list[tuple[str, int, int, int, int]], alt: str, lang: str,
     for i, (label, q1, med, q3, n) in enumerate(rows):
         y = 14 + i * row_h
         r = 3 + 6 * math.sqrt(n / peak)
-        out.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end">{esc(_cut(label, 30))}</text>'
+        out.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end"{V}>{esc(_cut(label, 30))}</text>'
                    f'<line x1="{sx(q1):.1f}" x2="{sx(q3):.1f}" y1="{y}" y2="{y}" stroke="{PALETTE[0]}" '
                    f'stroke-width="2"/><circle class="mk" cx="{sx(med):.1f}" cy="{y}" r="{r:.1f}" '
                    f'fill="{PALETTE[0]}"><title>{esc(label)}: {q1}–{q3}, {esc(fmt(n, lang))}</title></circle>'
@@ -227,7 +230,8 @@ def sankey(columns: list[list[tuple[str, str, float]]], links: list[tuple[str, s
             colour = PALETTE[i % len(PALETTE)]
             anchor, tx = ("end", x - 4) if ci == 0 else ("start", x + node_w + 4)
             out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" fill="{colour}"/>'
-                       f'<text x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="{anchor}">'
+                       f'<text x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="{anchor}"'
+                       f'{V if node_id.startswith("k:") else ""}>'
                        f'{esc(_cut(label, 26))} ({esc(fmt(value, lang))})<title>{esc(label)}</title></text>')
     out.append("</svg>")
     return "".join(out)

@@ -166,7 +166,9 @@ def run_study(study: Study, console: Console, *, force: bool = False, fresh_corp
         key = _key(study, sections, inputs(study), upstream, hashes)
         missing = name == "corpus" and not study.corpus.exists()
         if not force and not missing and state.get(name) == key:
-            runs.append(StageRun(name, False, 0.0, key, "unchanged: skipped"))
+            # a skipped stage keeps the time of the run that wrote its outputs (manifest and report)
+            runs.append(StageRun(name, False, float(state.get("seconds", {}).get(name, 0.0)), key,
+                                 "unchanged: skipped"))
             console.print(f"[dim]- {name}: inputs unchanged, skipped[/dim]")
         else:
             with console.status(f"{name} ..."):
@@ -176,6 +178,7 @@ def run_study(study: Study, console: Console, *, force: bool = False, fresh_corp
             runs.append(StageRun(name, True, seconds, key, note))
             console.print(f"[green]✓[/green] {name} ({seconds:.1f} s): {escape(note)}", highlight=False)
             state[name] = key
+            state.setdefault("seconds", {})[name] = round(seconds, 3)
             state_path.write_text(json.dumps(state, indent=2), encoding="utf-8")
         upstream = key
     _manifest(study, runs, hashes)

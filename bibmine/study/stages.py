@@ -187,6 +187,8 @@ def stage_rubrics(study: Study) -> str:
         manual = corpus_assignments(corpus, "manual")
         automatic = corpus_assignments(corpus, "automatic")
         titles = {w.id: w.title or "" for w in corpus.iter_works(enrich=False)}
+        # the report's "effect on S&T competences" needs the labelled records' regions (placed by now)
+        placed = {w.id: sorted({a.region for a in w.affiliations if a.region}) for w in corpus.iter_works()}
         scores = {r["uid"]: r["score"] for r in reversed(corpus.rubrics(source="automatic")) if r["score"] is not None}
     vocab = load_vocabulary()
     counts: dict[str, Counter] = {"manual": Counter(), "automatic": Counter()}
@@ -204,7 +206,8 @@ def stage_rubrics(study: Study) -> str:
         auto = merge_annotators(automatic)
         manual_merged = merge_annotators(manual)
         if any(r in auto for r in manual_merged):
-            result = compare(manual, auto, bootstrap=500)
+            result = compare(manual, auto, bootstrap=500, regions=placed, counting=study.counting,
+                             threshold=study.threshold)
             write_outputs(result, study.out / "compare", manual=manual_merged, automatic=auto, scores=scores,
                           titles=titles)
             notes.append(f"agreement on {result.agreement.n} records: accuracy {result.agreement.accuracy:.2f}")

@@ -10,10 +10,10 @@ from .conftest import FORMULA
 
 SHEETS_EN = ["Contents", "Main information", "Annual production", "Most cited", "Sources Bradford", "Authors", "Lotka",
              "Affiliations", "Countries", "Collaboration", "Publications", "Trend topics", "Thematic map",
-             "Three fields", "Federal subjects", "Competences by subject", "Corpus", "Completeness", "Imports", "Placements", "Regions", "Unresolved", "Rubrics",
-             "Agreement", "Agreement per rubric", "Coef export", "Coef national", "Coef macroregional", "Coef S&T",
-             "Matrix export", "Matrix national", "Matrix macroregional", "Scenario lines", "Related competences",
-             "Run", "Inputs", "Parameters"]
+             "Three fields", "Federal subjects", "Competences by subject", "Corpus", "Completeness", "Imports",
+             "Placements", "Regions", "Unresolved", "Rubrics", "Agreement", "Agreement per rubric", "Coef export",
+             "Coef national", "Coef macroregional", "Coef S&T", "Matrix export", "Matrix national",
+             "Matrix macroregional", "Scenario lines", "Related competences", "Run", "Inputs", "Parameters"]
 
 
 @pytest.fixture(scope="module")
