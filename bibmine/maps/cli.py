@@ -106,8 +106,9 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
                               **kind_options)
     stats = graph.graph["stats"]
     if graph.number_of_nodes() == 0:
+        reach = f", and no item reaches --min-occurrences {min_occurrences:g}" if min_occurrences > 1 else ""
         err.print(f"error: nothing to map: {stats['used']} of {stats['records']} records have {kind} items and "
-                  f"pass the filters, and no item reaches --min-occurrences {min_occurrences:g}", highlight=False)
+                  f"pass the filters{reach}", highlight=False)
         _print_skips(stats)
         raise typer.Exit(2)
     if graph.number_of_nodes() < 3:

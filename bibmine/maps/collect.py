@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from bibmine.corpus.model import Record, display_name, normalize_doi, normalize_person
+from bibmine.corpus.placeholders import is_placeholder
 from bibmine.maps import items as it
 from bibmine.maps.labels import clean_label, unescape_entities
 from bibmine.maps.thesaurus import Thesaurus
@@ -116,6 +117,14 @@ def _rubric_mentions(level: int, scheme: str, source: str | None):
     return mentions
 
 
+def _resolve_keyword(raw: str) -> tuple[str, str] | None:
+    """(key, shown label) of a keyword; None for an empty one or a vendor placeholder ("null", "NA", "0")."""
+    key = it.norm_key(raw)
+    if not key or is_placeholder(key):
+        return None
+    return key, it.display(raw)
+
+
 def _resolve_author(raw: tuple[str, str | None]) -> tuple[str, str] | None:
     """One form per person: ``Surname, I.`` as label, its comparable form as key (placeholders: None).
     An ORCID is kept beside the key so that :func:`collect` merges name variants sharing it."""
@@ -155,7 +164,7 @@ def kind_functions(kind: str, *, keyword_field: str = "author", rubric_level: in
                    lang: str = "ru", term_extractor=None):
     """(mentions(record) -> raw mentions, resolve(raw) -> (key, label) or None) for a kind."""
     if kind == "keywords":
-        return _keyword_mentions(keyword_field), lambda s: (it.norm_key(s), it.display(s)) if it.norm_key(s) else None
+        return _keyword_mentions(keyword_field), _resolve_keyword
     if kind == "terms":
         if term_extractor is None:
             from bibmine.maps.terms import TermExtractor
@@ -169,7 +178,7 @@ def kind_functions(kind: str, *, keyword_field: str = "author", rubric_level: in
         return (lambda r: ((a.name, a.orcid) for a in r.authors if a.name and a.name.strip()), _resolve_author)
     if kind == "orgs":
         return (lambda r: (a.organization for a in r.affiliations if a.organization and a.organization.strip()),
-                lambda s: (it.norm_key(s), clean_label(s)) if it.norm_key(s) else None)
+                lambda s: (it.norm_key(s), clean_label(s)) if it.norm_key(s) and not is_placeholder(s) else None)
     if kind == "regions":
         return (lambda r: (a.region.upper() for a in r.affiliations if a.region),
                 lambda code: (code, it.region_label(code, lang)))

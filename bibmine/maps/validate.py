@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bibmine.maps.labels import misread_reason
+from bibmine.safe_csv import restore_cell
+
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 KNOWN_COLUMNS = {"id", "label", "sublabel", "description", "url", "x", "y", "cluster", "weight",
                  "normalized weight", "score", "red", "green", "blue"}
@@ -205,6 +208,10 @@ def validate_map(path: str | Path, *, with_network: bool = False) -> tuple[list[
                 bad(line, "score", f"{c} is not a number: {v!r}")
             elif c in ("red", "green", "blue") and not (v.strip().isdigit() and 0 <= int(v) <= 255):
                 bad(line, "color", f"{c} must be an integer 0..255, not {v!r}")
+        if "label" in rec:
+            reason = misread_reason(restore_cell(rec["label"]))
+            if reason is not None:
+                bad(line, "label", f"label {rec['label']!r}: {reason}", "warning")
         cl = rec.get("cluster", "").strip()
         if cl and not (re.fullmatch(r"[+-]?\d+", cl) and 1 <= int(cl) <= 1000):
             bad(line, "cluster", f"cluster {cl!r} is not an integer 1..1000")

@@ -13,6 +13,7 @@ import json
 import numbers
 from pathlib import Path
 
+from bibmine.maps.labels import misread_reason
 from bibmine.maps.validate import Violation, _decode, _rows
 
 
@@ -63,6 +64,8 @@ def validate_json(path: str | Path) -> list[Violation]:
                 ids[iid] = n
         if "label" in item and not isinstance(item["label"], str):
             bad(where, "label", f"label must be a string, not {item['label']!r}")
+        elif "label" in item and (reason := misread_reason(item["label"])) and reason.startswith(("markup", "HTML")):
+            bad(where, "label", f"label {item['label']!r}: {reason}", "warning")
         if ("x" in item) != ("y" in item):
             bad(where, "x-y", "x and y must be given together")
         for c in ("x", "y"):
