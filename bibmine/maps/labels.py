@@ -210,4 +210,4 @@ def misread_reason(label: str) -> str | None:
     shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
     if str(shown) != s:
         return f"VOSviewer Online reads {s} as the number {shown}"
-    return "a number as a label is read as a number, not text"
+    return None  # "2020" is read as the number 2020 and shown as written

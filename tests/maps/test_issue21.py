@@ -53,7 +53,7 @@ def test_keyword_label_keeps_formulas_and_acronyms():
 
 @pytest.mark.parametrize(("label", "reason"), [
     ("null", "missing"), ("NaN", "missing"), ("0", "missing"), ("1e3", "number 1000"), ("<i>x</i>", "markup"),
-    ("R&amp;D", "entity"), ("soil", None), ("a < b", None), ("2020", "a number"),
+    ("R&amp;D", "entity"), ("soil", None), ("a < b", None), ("2020", None), ("007", "number 7"),
 ])
 def test_misread_reason(label, reason):
     found = misread_reason(label)
