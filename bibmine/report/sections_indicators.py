@@ -45,13 +45,20 @@ def _missing(sf: StudyFolder, section: Section) -> None:
         section.notes += [x.text(sf.lang, "report") for x in sf.problems_for(REL)]
 
 
-def indicators_section(sf: StudyFolder) -> Section:
-    lang = sf.lang
-    p = partial(phrase, lang=lang)
-    section = Section("indicators", p("sec_indicators"))
+def _start(sf: StudyFolder, section_id: str) -> tuple:
+    """The phrase function, the section, and the indicators with their tables (None: the section says why)."""
+    p = partial(phrase, lang=sf.lang)
+    section = Section(section_id, p(f"sec_{section_id}"))
     data, tables = read_indicators(sf)
     if data is None:
         _missing(sf, section)
+    return p, section, data, tables
+
+
+def indicators_section(sf: StudyFolder) -> Section:
+    lang = sf.lang
+    p, section, data, tables = _start(sf, "indicators")
+    if data is None:
         return section
     info = data.get("main_information") or {}
     span = info.get("timespan")
@@ -132,11 +139,8 @@ def _share(rate: float | None) -> float | None:
 
 def topics_section(sf: StudyFolder) -> Section:
     lang = sf.lang
-    p = partial(phrase, lang=lang)
-    section = Section("topics", p("sec_topics"))
-    data, tables = read_indicators(sf)
+    p, section, data, tables = _start(sf, "topics")
     if data is None:
-        _missing(sf, section)
         return section
     trends = (data.get("trend_topics") or [])[-30:]
     section.blocks.append(Chart("trends", p("ind_trends"), range_chart(

@@ -87,7 +87,10 @@ def summary_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshol
             now = mine[mine.year == latest_year].dropna(subset=["value"])
             rows = now.sort_values(["value", "category"], ascending=[False, True]).to_dict("records")
             comp = [r for r in rows if float(r["value"]) > threshold]
-            block.paragraphs.append(p("sum_competences_n", n=len(comp), total=len(rows), year=int(latest_year)))
+            window = now["window"].dropna().astype(str).iloc[0] if "window" in now.columns and \
+                now["window"].notna().any() else str(int(latest_year))
+            block.paragraphs.append(p("sum_competences_n", n=len(comp), total=len(rows),
+                                      year=window.replace("-", "–")))
             block.lists.append((p("sum_competences"), [ScenarioPart(names.rubric(str(r["category"])),
                                                                     str(r["category"])) for r in comp]))
             block.lists.append((p("sum_strongest"), [_rubric_item(r, names, lang) for r in rows[:3]]))

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,34 @@ def write_study(folder: Path) -> Path:
     doc["network"]["items"][0]["label"] = HOSTILE_LABEL
     _json(folder / "maps" / "keywords" / "map.json", doc)
     return folder
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+INSTALL = "apt-get install -y chromium chromium-driver"
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    if not CHROMIUM.is_file() or not CHROMEDRIVER.is_file():
+        pytest.skip(f"no {CHROMIUM} or {CHROMEDRIVER}: install Debian's browser with `{INSTALL}`")
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+    from selenium.webdriver.chrome.service import Service
+
+    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path))
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1400,1000", "--hide-scrollbars", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

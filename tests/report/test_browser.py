@@ -7,40 +7,10 @@ tmp folder. Skipped only where the browser is not installed."""
 from __future__ import annotations
 
 import base64
-import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from bibmine.report.build import SECTION_IDS
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL = "apt-get install -y chromium chromium-driver"
-
-
-@pytest.fixture()
-def browser(tmp_path):
-    if not CHROMIUM.is_file() or not CHROMEDRIVER.is_file():
-        pytest.skip(f"no {CHROMIUM} or {CHROMEDRIVER}: install Debian's browser with `{INSTALL}`")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path))
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _severe(driver) -> list[str]:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import tempfile
 from html import escape
 from pathlib import Path
 
@@ -23,8 +21,6 @@ from rich.console import Console
 
 from .language import foreign_words
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WIDTHS = {"desktop": 1400, "print": 794}  # A4 at 96 dpi
 SHOT_SECTIONS = ("summary", "indicators", "topics", "russia")
 
@@ -71,29 +67,6 @@ def test_rerun_keeps_the_stage_times(demo):
     assert [r.name for r in runs if r.ran] == []  # nothing changed: every stage skipped
     after = {s["name"]: s["seconds"] for s in json.loads((demo / "manifest.json").read_text())["stages"]}
     assert after == before
-
-
-@pytest.fixture()
-def browser(tmp_path):
-    if not CHROMIUM.is_file() or not CHROMEDRIVER.is_file():
-        pytest.skip(f"no {CHROMIUM} or {CHROMEDRIVER}: apt-get install -y chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    profile = Path(tempfile.mkdtemp(prefix="chromium-profile-", dir=tmp_path))
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--window-size=1400,1000", "--hide-scrollbars", f"--user-data-dir={profile}"):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.mark.parametrize("lang", ["ru", "en"])

@@ -1,0 +1,71 @@
+"""Charts, the map of Russia and the summary against values read off by hand (study folder of conftest.py,
+whose indicators are those of six INVENTED documents, DOCS)."""
+
+from __future__ import annotations
+
+import re
+
+from bibmine.report.locale import fmt, percent
+from bibmine.report.russia_map import tile_map, tiles
+from bibmine.report.sections_summary import _rubric_item
+from bibmine.report.svg import bar_chart, line_chart, sankey
+from bibmine.specialization.vocab import Names
+
+from .conftest import HOSTILE_KEYWORD
+
+
+def test_locale_numbers():
+    assert (fmt(1234.5, "ru", 1), fmt(1234.5, "en", 1)) == ("1\xa0234,5", "1,234.5")
+    assert (percent(0.732, "ru"), percent(0.732, "en")) == ("73,2\xa0%", "73.2%")
+
+
+def test_bar_chart_marks_values_and_escaping():
+    svg = bar_chart([("Voronezh", 40), ("<i>x</i>", 10)], "Bars", "en", verbatim=True)
+    assert svg.count('class="mk"') == 2 and '<title>Bars</title>' in svg and 'aria-label="Bars"' in svg
+    assert "&lt;i&gt;x&lt;/i&gt;" in svg and "<i>" not in svg
+    widths = [float(w) for w in re.findall(r'class="mk" x="\d+" y="\d+" width="([\d.]+)"', svg)]
+    assert widths[0] == 4 * widths[1]  # 40 and 10 documents
+    assert svg.count('class="v"') == 2  # labels are record content
+
+
+def test_line_chart_breaks_at_missing_values():
+    svg = line_chart([("n", [(2019, 1), (2020, None), (2021, 3), (2022, 4)])], "Line", "en")
+    assert svg.count('class="mk"') == 3 and svg.count("<polyline") == 1  # 2021-2022 only
+
+
+def test_sankey_bands():
+    svg = sankey([[("s:a", "A", 3)], [("r:1", "R", 3)], [("k:x", "x", 2), ("k:y", "y", 1)]],
+                 [("s:a", "r:1", 3), ("r:1", "k:x", 2), ("r:1", "k:y", 1)], "Flows", "en")
+    assert svg.count('class="mk"') == 3
+
+
+def test_tile_map_of_russia():
+    grid = tiles()
+    assert len(grid) == 85 and len(set(grid.values())) == 85
+    svg = tile_map({"RU-VOR": 4, "RU-LIP": 2, "RU-BEL": 2}, "Map", "ru", highlight={"RU-LIP"})
+    assert svg.count('class="mk tile"') == 85
+    vor = re.search(r'data-code="RU-VOR"[^>]*fill="(#[0-9a-f]+)"', svg).group(1)
+    assert vor == "#08519c"  # the peak gets the darkest shade
+    assert re.search(r'data-code="RU-LIP"[^>]*stroke="#d62728"', svg)  # a study region is framed
+    assert "Липецкая область (RU-LIP): 2" in svg and "Москва (RU-MOW): —" in svg
+    assert '<path d="M' in svg  # macroregion borders
+
+
+def test_summary_item_with_counts_and_interval():
+    row = {"category": "00", "value": 1.64, "count": 3, "region_total": 400, "ci_low": 0.55, "ci_high": 3.9}
+    en, ru = _rubric_item(row, Names(None, "en"), "en"), _rubric_item(row, Names(None, "ru"), "ru")
+    assert en.text.endswith(": ratio 1.64 (3 of 400 publications; interval 0.55–3.90)") and en.codes == "00"
+    assert ru.text.endswith(": коэффициент 1,64 (3 из 400 публикаций; интервал 0,55–3,90)")
+
+
+def test_summary_and_indicators_in_the_report(built):
+    en = built["en"]["report"].read_text(encoding="utf-8")
+    ru = built["ru"]["report"].read_text(encoding="utf-8")
+    assert re.findall(r'<section id="([^"]+)"', en)[:4] == ["summary", "indicators", "topics", "russia"]
+    vor = en.split('id="summary-RU-VOR"', 1)[1].split("</article>", 1)[0]
+    # d1, d2, d5, d6 of the six documents are placed in Voronezh
+    assert "The corpus places 4 publications in this region (66.7% of the corpus, 2019–2021)." in vor
+    # 1 document in 2019, 3 in 2021: (3 / 1) ** (1 / 2) - 1 = 73.2 %
+    assert "<dt>Годовой темп роста</dt><dd>73,2\xa0%</dd>" in ru
+    assert HOSTILE_KEYWORD not in en and "&lt;svg onload=alert(4)&gt;" in en
+    assert en.count('class="mk tile"') >= 85 and 'id="chart-threefield"' in en
