@@ -30,6 +30,7 @@ from bibmine.scale.generate import INITIALS, LINKS, OPENINGS, SURNAMES
 
 DATA = Path(str(resources.files("bibmine.demo") / "data"))
 YEARS = list(range(2015, 2025))
+CROSS = ("20", "50", "06", "87")  # rubrics whose keywords also appear in works of other rubrics
 FOREIGN_INSTITUTES = ("Institute of Applied Research", "Centre for Materials Science", "Faculty of Agriculture",
                       "Department of Computer Science", "Medical Research Institute")
 SURNAMES_EN = ("Ivanov", "Petrova", "Smirnov", "Kuznetsova", "Popov", "Sokolova", "Lebedev", "Kozlova", "Novikov",
@@ -126,6 +127,9 @@ def generate_works(n: int = 3000, seed: int = 22) -> tuple[list[dict], list[tupl
         sentences = [f"{rng.choice(LINKS if lang == 'ru' else LINKS_EN)} "
                      f"{(voc.name(sibling, lang) or topic).lower()}." for _ in range(rng.randint(2, 4))]
         keywords = _keywords(rng, rubric, year, lang, vocab)
+        if rng.random() < 0.35:  # a cross-cutting theme links the topics (digital, economy, environment)
+            extra = _keywords(rng, rng.choice(CROSS), year, lang, vocab)[0]
+            keywords += [extra] if extra not in keywords else []
         authorships = []
         home = rng.choice(_organizations()[region["subject"]])
         sites: list[tuple[str, str]] = [(home[f"name_{'ru' if lang == 'ru' else 'en'}"] or home["name_ru"],

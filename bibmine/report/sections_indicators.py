@@ -152,7 +152,7 @@ def topics_section(sf: StudyFolder) -> Section:
         cs, ds = sorted(r["centrality"] for r in themes), sorted(r["density"] for r in themes)
         split = (cs[len(cs) // 2], ds[len(ds) // 2])
     section.blocks.append(Chart("thematic", p("ind_thematic"), scatter_chart(
-        [(r["centrality"], r["density"], r["label"], r["documents"]) for r in themes[:20]], p("ind_thematic_alt"),
+        [(r["centrality"], r["density"], r["label"], r["documents"]) for r in themes[:14]], p("ind_thematic_alt"),
         lang, p("ind_col_centrality"), p("ind_col_density"), split,
         (p("ind_q_niche"), p("ind_q_motor"), p("ind_q_emerging_or_declining"), p("ind_q_basic"))),
         p("ind_thematic_alt"), tables["ind-thematic"], caption=p("ind_thematic_note")))

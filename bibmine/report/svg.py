@@ -167,7 +167,7 @@ def range_chart(rows: list[tuple[str, int, int, int, int]], alt: str, lang: str,
     """Trend topics: per keyword ``(label, q1, median, q3, documents)`` a line from q1 to q3, a dot at the median."""
     if not rows:
         return ""
-    left, right, row_h = 200, 60, 18
+    left, right, row_h = 230, 60, 18
     years = [y for r in rows for y in r[1:4]]
     y0, y1 = min(years) - 0.5, max(years) + 0.5
     height = 30 + len(rows) * row_h
@@ -180,7 +180,7 @@ def range_chart(rows: list[tuple[str, int, int, int, int]], alt: str, lang: str,
     for i, (label, q1, med, q3, n) in enumerate(rows):
         y = 14 + i * row_h
         r = 3 + 6 * math.sqrt(n / peak)
-        out.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end"{V}>{esc(_cut(label, 30))}</text>'
+        out.append(f'<text x="{left - 8}" y="{y + 4}" text-anchor="end"{V}>{esc(_cut(label, 26))}</text>'
                    f'<line x1="{sx(q1):.1f}" x2="{sx(q3):.1f}" y1="{y}" y2="{y}" stroke="{PALETTE[0]}" '
                    f'stroke-width="2"/><circle class="mk" cx="{sx(med):.1f}" cy="{y}" r="{r:.1f}" '
                    f'fill="{PALETTE[0]}"><title>{esc(label)}: {q1}–{q3}, {esc(fmt(n, lang))}</title></circle>'
@@ -190,12 +190,12 @@ def range_chart(rows: list[tuple[str, int, int, int, int]], alt: str, lang: str,
 
 
 def sankey(columns: list[list[tuple[str, str, float]]], links: list[tuple[str, str, float]], alt: str, lang: str,
-           width: int = 900, height: int = 460) -> str:
+           width: int = 960, height: int = 460) -> str:
     """Columns of nodes ``(id, label, value)`` and links ``(from id, to id, value)`` between neighbours."""
     if not links or not all(columns):
         return ""
     pad, node_w = 8, 12
-    xs = [215 + i * (width - 430) / (len(columns) - 1) for i in range(len(columns))]
+    xs = [235 + i * (width - 470) / (len(columns) - 1) for i in range(len(columns))]
     place: dict[str, tuple[float, float, float]] = {}  # id -> x, y, height
     for ci, nodes in enumerate(columns):
         total = sum(v for _, _, v in nodes) or 1
@@ -232,6 +232,6 @@ def sankey(columns: list[list[tuple[str, str, float]]], links: list[tuple[str, s
             out.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{node_w}" height="{h:.1f}" fill="{colour}"/>'
                        f'<text x="{tx:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="{anchor}"'
                        f'{V if node_id.startswith("k:") else ""}>'
-                       f'{esc(_cut(label, 26))} ({esc(fmt(value, lang))})<title>{esc(label)}</title></text>')
+                       f'{esc(_cut(label, 22))} ({esc(fmt(value, lang))})<title>{esc(label)}</title></text>')
     out.append("</svg>")
     return "".join(out)
