@@ -69,3 +69,16 @@ def test_summary_and_indicators_in_the_report(built):
     assert "<dt>Годовой темп роста</dt><dd>73,2\xa0%</dd>" in ru
     assert HOSTILE_KEYWORD not in en and "&lt;svg onload=alert(4)&gt;" in en
     assert en.count('class="mk tile"') >= 85 and 'id="chart-threefield"' in en
+
+
+def test_summary_says_what_changed_between_periods():
+    import pandas as pd
+
+    from bibmine.report.sections_summary import _changes
+
+    rows = pd.DataFrame({"year": [2022, 2022, 2023, 2023], "category": ["53", "20", "53", "68"],
+                         "value": [1.5, 1.2, 0.9, 1.8]})
+    parts = _changes(rows, 2022, 2023, 1.0, Names(None, "en"), "en")
+    assert [(p.text, p.codes) for p in parts] == [("new competence: Agriculture and forestry", "68"),
+                                                  ("competence lost: Informatics", "20"),
+                                                  ("competence lost: Metallurgy", "53")]
