@@ -12,7 +12,7 @@ from functools import partial
 
 import pandas as pd
 
-from bibmine.report.charts_tables import field_label, indicator_tables, rubric_label
+from bibmine.report.charts_tables import field_label, indicator_tables, organization_name, rubric_label
 from bibmine.report.folder import StudyFolder
 from bibmine.report.locale import fmt, percent
 from bibmine.report.model import Chart, Column, Figures, Notice, Section, Table, TableBlock, Text
@@ -119,10 +119,21 @@ def indicators_section(sf: StudyFolder) -> Section:
         keys = ("id", "doi", "wos", "scopus", "openalex", "elibrary", "year", "kind", "title", "source", "subjects",
                 "organizations", "rubrics_manual", "rubrics_automatic")
         section.blocks.append(TableBlock(Table(
-            "publications", p("ind_publications"), [Column(p(f"pub_col_{k}")) for k in keys],
-            [[kind_name(r.get(k) or "", lang) if k == "kind" else r.get(k) or "" for k in keys] for r in pubs],
+            "publications", p("ind_publications"),
+            [Column(p(f"pub_col_{k}")) for k in keys],
+            [[_publication_cell(k, r.get(k) or "", lang) for k in keys] for r in pubs],
             sheet=p("ind_sheet_publications"), show=False)))
     return section
+
+
+def _publication_cell(key: str, value: str, lang: str):
+    if key == "kind":
+        return kind_name(value, lang)
+    if key == "year":
+        return int(value) if value.isdigit() else None
+    if key == "organizations":
+        return "; ".join(organization_name(o, lang) for o in value.split("; ") if o)
+    return value
 
 
 def kind_name(kind: str, lang: str) -> str:
