@@ -35,7 +35,7 @@ class MapOptions:
     min_occurrences: float = 1
     top_n: int | None = None
     normalization: str = "association"
-    relevance_share: float = 0.6  # terms: the share of candidate terms kept, most relevant first
+    relevance_share: float = 0.6  # terms: the share of candidate terms kept, most relevant first (VOSviewer: 60%)
     overlay_regions: list[str] | None = None  # None: the n_overlay_regions regions with most documents
     n_overlay_regions: int = 5
     cluster: ClusterParams = field(default_factory=ClusterParams)
@@ -75,7 +75,8 @@ def _select(inc_units: sp.csr_matrix, spec, opts: MapOptions, keys: list[str]) -
     cand = np.flatnonzero(occ >= opts.min_occurrences)
     if len(cand) == 0:
         return cand, occ
-    rel = relevance(inc_units[:, cand], opts.counting, sizes, occ[cand])
+    # VOSviewer scores relevance on binary counts (a term counted once per document), whatever the map's counting
+    rel = relevance(inc_units[:, cand], "binary", sizes, cnt.occurrences(inc_units[:, cand], "binary"))
     keep = opts.top_n if opts.top_n is not None else math.ceil(opts.relevance_share * len(cand))
     order = sorted(range(len(cand)), key=lambda k: (-rel[k], -occ[cand[k]], keys[cand[k]]))
     return np.sort(cand[order[:keep]]), occ

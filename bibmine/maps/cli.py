@@ -91,7 +91,8 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
     except (ValueError, ThesaurusError) as exc:
         err.print(f"error: {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from None
-    options = MapOptions(counting=counting, min_occurrences=min_occurrences, top_n=top,
+    relevance_share = kind_options.pop("relevance_share", 0.6)
+    options = MapOptions(counting=counting, min_occurrences=min_occurrences, top_n=top, relevance_share=relevance_share,
                          normalization=normalization, cluster=cluster, layout=layout, lang=lang,
                          overlay_regions=[r.upper() for r in overlay_region] if overlay_region else None)
     record_filter = RecordFilter(year_from=year_from, year_to=year_to, regions=frozenset(region or ()),
@@ -181,7 +182,11 @@ MAP_COMMANDS = {
     "keywords": ("Co-occurrence of keywords.",
                  [_param("field", Annotated[str, typer.Option("--field", help="author, indexed or all keywords.")],
                          "author")], _keywords_kind),
-    "terms": ("Co-occurrence of noun phrases from titles and abstracts (ru, en).", [], None),
+    "terms": ("Co-occurrence of noun phrases from titles and abstracts (ru, en).",
+              [_param("relevance", Annotated[float, typer.Option(
+                  "--relevance", min=0.01, max=1.0, help="Share of the terms with --min-occurrences kept, most "
+                                                          "relevant first (VOSviewer's default 0.6).")], 0.6)],
+              lambda relevance: ("terms", {"relevance_share": relevance})),
     "rubrics": ("Co-occurrence of GRNTI rubrics.",
                 [_param("level", Annotated[int | None, typer.Option(
                     "--level", min=1, max=3, help="GRNTI level: 1-3 (default: the level the corpus holds).")], None),

@@ -37,10 +37,12 @@ from functools import lru_cache
 from importlib import resources
 
 from bibmine.corpus.model import Record, fold, guess_lang
+from bibmine.maps.labels import plain_text
 
 _COPYRIGHT = re.compile(r"(?:©|\(c\)\s*\d{4}|\bcopyright\b|\ball rights reserved\b).*$", re.IGNORECASE | re.DOTALL)
 _NON_ALNUM = re.compile(r"[^\w\s-]+", re.UNICODE)
-_EN_ADJ_END = ("ous", "ful", "less", "ical")
+_EN_ADJ_END = ("ous", "ful", "less", "ical", "al", "ic", "ive", "ary", "able", "ible")
+_EN_VERB_END = ("ize", "izes", "ise", "ises")
 _RU_PHRASE_POS = {"NOUN", "ADJF", "PRTF"}
 
 
@@ -59,6 +61,53 @@ def _general_words() -> dict[tuple[str, str], frozenset[str]]:
 
 def general_words(lang: str, kind: str) -> frozenset[str]:
     return _general_words().get((lang, kind), frozenset())
+
+
+@lru_cache(maxsize=1)
+def _stop_terms() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    with _data("stop_terms.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            out.setdefault(row["lang"], set()).add(row["term"].strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def stop_terms(lang: str) -> frozenset[str]:
+    """Terms never kept (``data/stop_terms.csv``, editable): "vol", "paper", "статья", ..."""
+    return _stop_terms().get(lang, frozenset())
+
+
+@lru_cache(maxsize=1)
+def _compounds() -> dict[str, list[tuple[str, ...]]]:
+    """First word -> English compound terms holding a preposition (``data/en_compound_terms.csv``), longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    with _data("en_compound_terms.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            words = tuple(row["term"].lower().split())
+            out.setdefault(words[0], []).append(words)
+    return {k: sorted(v, key=len, reverse=True) for k, v in out.items()}
+
+
+def _merge_compounds(tokens: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Listed compounds ("internet of things") become one word of a phrase."""
+    compounds = _compounds()
+    out: list[tuple[str, bool]] = []
+    k = 0
+    while k < len(tokens):
+        for words in compounds.get(tokens[k][0], ()):
+            got = [t for t, _ in tokens[k:k + len(words)]]
+            if len(got) == len(words) and got[:-1] == list(words[:-1]) and singular(got[-1]) == singular(words[-1]):
+                out.append((" ".join(words[:-1] + (singular(words[-1]),)), True))
+                k += len(words)
+                break
+        else:
+            out.append(tokens[k])
+            k += 1
+    return out
+
+
+def _adjective_like(word: str) -> bool:
+    return word.endswith(_EN_ADJ_END) and word not in general_words("en", "noun_like_adjective")
 
 
 @lru_cache(maxsize=1)
@@ -113,7 +162,7 @@ def _tokens(doc) -> list[tuple[str, bool]]:
             t = tokens[k]
             text = f"{text}-{t.lower_}"
             ok = True
-        out.append((text, ok and not t.like_num))
+        out.append((text, ok and not t.like_num and len(text) > 1))  # "k", "l": never a term or part of one
         k += 1
     return out
 
@@ -139,6 +188,7 @@ class TermExtractor:
     def phrases(self, text: str, lang: str | None) -> list[tuple[str, str]]:
         if not text or lang not in ("en", "ru"):
             return []
+        text = plain_text(text)  # "<inf>", "<i>", "&amp;" out before tokenizing
         if self.ignore_copyright:
             text = _COPYRIGHT.sub("", text)
         doc = _nlp(lang)(text)
@@ -154,21 +204,24 @@ class TermExtractor:
             return False
         if len(w) > 4 and w.endswith("ly"):
             return False
+        if len(w) > 5 and w.endswith(_EN_VERB_END) and w not in general_words("en", "noun_ending_like_verb"):
+            return False  # emphasize, utilises
         return not (len(w) > 5 and w.endswith("ed"))
 
     def _phrases_en(self, doc) -> list[tuple[str, str]]:
         out = []
         run: list[str] = []
         after_adverb = previous_adverb = False  # "is highly accurate": a lone word after an adverb
-        for word, ok in [*_tokens(doc), ("", False)]:
-            if self._en_word_ok(word, ok):
+        stop = stop_terms("en")
+        for word, ok in [*_merge_compounds(_tokens(doc)), ("", False)]:
+            if " " in word or self._en_word_ok(word, ok):
                 if not run:
                     after_adverb = previous_adverb
                 run.append(fold(word))
                 previous_adverb = False
                 continue
             previous_adverb = len(word) > 4 and word.endswith("ly")
-            while run and run[-1].endswith(_EN_ADJ_END):
+            while run and " " not in run[-1] and _adjective_like(run[-1]):
                 run.pop()
             if len(run) == 1 and after_adverb:
                 run = []
@@ -176,8 +229,8 @@ class TermExtractor:
                 words = run[-self.max_words:]
                 words[-1] = singular(words[-1])
                 phrase = _NON_ALNUM.sub("", " ".join(words)).strip()
-                if phrase and not (self.ignore_structured_labels and len(words) == 1 and
-                                   phrase in general_words("en", "structured_label")):
+                if phrase and phrase not in stop and not (self.ignore_structured_labels and len(words) == 1 and
+                                                          phrase in general_words("en", "structured_label")):
                     out.append((phrase, phrase))
             run = []
         return out
@@ -232,6 +285,8 @@ class TermExtractor:
         words.append(lemma)
         words += [surface for _, _, surface in run[head + 1:]]
         phrase = " ".join(w.replace("ё", "е") for w in words)
+        if phrase in stop_terms("ru"):
+            return None
         if self.ignore_structured_labels and len(words) == 1 and phrase in general_words("ru", "structured_label"):
             return None
         return phrase
