@@ -2,6 +2,16 @@
 
     python scripts/bench_import.py                 # 100,000 records per format
     python scripts/bench_import.py --n 20000 --formats ris
+    python scripts/bench_import.py --realistic     # real WoS / RIS records, against wosfile and rispy
+
+--realistic builds inputs never seen before from real vendor records
+(scripts/realistic_records.py: real WoS records with their cited references, real RIS records
+with real abstracts, each copy with its own title and identifiers) at each size of --sizes, and
+in fresh child processes, one after the other in the same run, times the peer's bare parse
+(wosfile for WoS, rispy for RIS), bibmine's parse alone, and bibmine's import (parse, dedup,
+store) into a new corpus.  It prints records/s, CPU seconds (the reader process included),
+CPU per record, peak memory (writer and reader process) and the ratio of the import to the
+peer's parse.  The figures README quotes come from this mode.
 
 For each format it generates N synthetic records (INVENTED), then in a fresh child
 process measures (a) the baseline: parsing alone, (b) the full import with dedup
@@ -167,16 +177,92 @@ def run_child(path: Path, fmt: str, corpus_path: Path, fuzzy: bool = True) -> di
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+PEERS = {"wos_plaintext": "wosfile", "ris": "rispy"}
+
+
+def realistic_worker(what: str, path: Path, fmt: str, corpus_path: Path) -> dict:
+    """In a fresh child: peer / parse / import of ``path``; time and CPU of this process and its children."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    if what == "peer" and fmt == "wos_plaintext":
+        import wosfile
+
+        n = sum(1 for _ in wosfile.records_from(str(path)))
+    elif what == "peer":
+        import rispy
+
+        with open(path, encoding="utf-8") as fh:
+            n = len(rispy.load(fh))
+    elif what == "parse":
+        from bibmine.sources.files import open_export
+
+        n = sum(1 for _ in open_export(path, fmt).records())
+    else:
+        from bibmine.corpus.importer import import_files
+        from bibmine.corpus.store import Corpus
+
+        with Corpus(corpus_path) as corpus:
+            t0, c0 = time.perf_counter(), time.process_time()
+            [report] = import_files(corpus, [path], format=fmt)
+        n = report.read
+        if report.new != n:
+            print(f"note: {n - report.new} of {n} records merged or rejected", file=sys.stderr)
+    wall = time.perf_counter() - t0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - c0 + kids.ru_utime + kids.ru_stime
+    return {"what": what, "records": n, "rps": n / wall, "wall_s": wall, "cpu_s": cpu,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "child_peak_mb": kids.ru_maxrss / 1024}
+
+
+def _realistic_child(what: str, path: Path, fmt: str, corpus_path: Path) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--realistic-worker", what, str(path), fmt, str(corpus_path)],
+                         check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def realistic(sizes: list[int], formats: list[str], seed: int) -> None:
+    sys.path.insert(0, str(Path(__file__).parent))
+    from realistic_records import WRITERS
+
+    print(f"{'format':<14}{'records':>9}{'MB':>6}{'peer':>9}{'peer rec/s':>12}{'parse rec/s':>13}{'import rec/s':>14}"
+          f"{'import CPU s':>14}{'CPU ms/rec':>12}{'peak MB':>9}{'reader MB':>11}{'import/peer':>13}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for fmt in formats:
+            for i, n in enumerate(sizes):
+                path = Path(tmp) / f"{fmt}_{n}.txt"
+                WRITERS[fmt](path, n, seed + 1000 * i)  # a new seed per file: titles never seen before
+                mb = path.stat().st_size / 1e6
+                peer = _realistic_child("peer", path, fmt, Path(tmp) / "unused")
+                parse = _realistic_child("parse", path, fmt, Path(tmp) / "unused")
+                imp = _realistic_child("import", path, fmt, Path(tmp) / f"{fmt}_{n}.sqlite")
+                print(f"{fmt:<14}{n:>9}{mb:>6.0f}{PEERS[fmt]:>9}{peer['rps']:>12,.0f}{parse['rps']:>13,.0f}"
+                      f"{imp['rps']:>14,.0f}{imp['cpu_s']:>14.1f}{1000 * imp['cpu_s'] / n:>12.2f}"
+                      f"{imp['peak_mb']:>9.0f}{imp['child_peak_mb']:>11.0f}{imp['rps'] / peer['rps']:>13.2f}",
+                      flush=True)
+                path.unlink()
+    print("import = parse + prepare (reader process) + dedup + store (writer), wall clock; CPU counts both processes; "
+          "peer = its bare parse of the same file, in the same run")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         print(json.dumps(worker(Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4]), sys.argv[5] == "fuzzy")))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--realistic-worker":
+        print(json.dumps(realistic_worker(sys.argv[2], Path(sys.argv[3]), sys.argv[4], Path(sys.argv[5]))))
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--formats", default=",".join(GENERATORS))
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-fuzzy", action="store_true", help="exact identifier dedup only (bibmine import --no-fuzzy)")
+    ap.add_argument("--realistic", action="store_true", help="real WoS/RIS records against wosfile and rispy")
+    ap.add_argument("--sizes", default="10000,100000", help="--realistic: records per file")
     args = ap.parse_args()
+    if args.realistic:
+        formats = [f for f in args.formats.split(",") if f in PEERS]
+        realistic([int(x) for x in args.sizes.split(",")], formats, args.seed)
+        return
     print(
         f"{'format':<15}{'records':>9}{'parse rec/s':>13}{'import rec/s':>14}{'ratio':>7}"
         f"{'peak MB':>9}{'peak MB @N/4':>14}"

@@ -108,6 +108,16 @@ class Candidate:
     year: int | None
     title_keys: list[str]
     first_author: str | None
+    sorted_keys: list[str] | None = None  # title_keys with their words sorted (see sorted_key); None: not known
+
+
+def sorted_key(key: str) -> str:
+    """A title key with its words sorted: rapidfuzz's token_sort_ratio compares these forms.
+
+    >>> sorted_key("soil of the voronezh region")
+    'of region soil the voronezh'
+    """
+    return " ".join(sorted(key.split()))
 
 
 def _same_script(a: str, b: str) -> bool:

@@ -28,12 +28,14 @@ from dataclasses import dataclass
 
 import msgspec
 
+from bibmine.corpus.candidates import candidates_for, lookup_blocks
 from bibmine.corpus.dedup import (
     Candidate,
     DedupConfig,
     IdMap,
     id_map,
     key_sets,
+    sorted_key,
     title_keys,
     title_match,
 )
@@ -63,7 +65,7 @@ class Prepared(msgspec.Struct, array_like=True):
     """
 
     fmt: str
-    raw: str
+    raw: str | None  # the text as read; None once compressed into raw_z
     fingerprint: str
     data: str  # the record as JSON, its id set to the uid it gets if it is new
     keys: list[str]  # comparable title keys
@@ -77,8 +79,16 @@ class Prepared(msgspec.Struct, array_like=True):
     blocks: list[str]  # blocking keys to file the record under
     rubrics: list[tuple[str, str, str, str, float | None]]  # scheme, code, source, annotator, score
     place: tuple[str | None, str | None] = (None, None)  # (volume, first page): breaks ambiguous ties
-    candidates: list[Candidate] = []
+    candidates: list[Candidate] = []  # extra candidates to consider first (the blocks are looked up per chunk)
     id_hits: list[tuple[str, int]] = []  # (scheme, work id) of stored works sharing an identifier
+    sorted_keys: list[str] = []  # keys with their words sorted (dedup.sorted_key), for works.title_sorted
+    raw_z: bytes | None = None  # the raw text compressed with raw_codec (bibmine.corpus.rawtext)
+    raw_codec: str | None = None
+
+    @property
+    def stored_raw(self) -> str | bytes | None:
+        """What goes into source_records.raw (with raw_codec)."""
+        return self.raw if self.raw_z is None else self.raw_z
 
     @property
     def uid(self) -> str:
@@ -97,7 +107,8 @@ def prepare(record: Record, default_format: str, tolerance: int) -> Prepared:
                for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES]
     return Prepared(fmt, raw, fingerprint, to_json(record).decode(), keys, record.ids.pairs(),
                     record.first_author_surname, record.year, record.kind.value, record.title, record.ids.doi,
-                    lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages))
+                    lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
+                    sorted_keys=[sorted_key(k) for k in keys])
 
 
 class Ingestor(WorkEditor):
@@ -171,7 +182,7 @@ class Ingestor(WorkEditor):
                 next_id = max(next_id, (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1)
             for pair in it.pairs:
                 local_ids[pair].append(target)
-            cand = Candidate(target, it.year, it.keys, it.surname)
+            cand = Candidate(target, it.year, it.keys, it.surname, it.sorted_keys or None)
             for key in it.blocks:
                 local_blocks[key].append(cand)
         if self._pending:
@@ -191,9 +202,11 @@ class Ingestor(WorkEditor):
             hits.extend((pair[0], w) for w in local_ids.get(pair, ()))
         cands: list[Candidate] = []
         if self.fuzzy and it.keys:
-            cands = list(it.candidates)
-            for key in it.lookup:
-                cands.extend(local_blocks.get(key, ()))
+            # a record takes the works of its title keys first, of its first-author key last
+            blocks = getattr(self, "_blocks", {})
+            stored = [blocks[key] for key in sorted(it.lookup, key=_author_last) if key in blocks]
+            local = [cand for key in it.lookup for cand in local_blocks.get(key, ())]
+            cands = list(it.candidates) + candidates_for(it.keys, stored, local, self.config)
         return decide(it.pairs, it.keys, it.year, it.surname, hits, cands, self._ids_of, self.config,
                       fuzzy=self.fuzzy, place=tuple(it.place), place_of_work=self._place_of)
 
@@ -299,31 +312,9 @@ class Ingestor(WorkEditor):
             items[n].id_hits.append((scheme, work_id))
 
     def _lookup_candidates(self, items: list[Prepared]) -> None:
-        wanted: dict[str, list[int]] = defaultdict(list)
-        for n, it in enumerate(items):
-            for key in it.lookup:
-                wanted[key].append(n)
-        if not wanted:
-            return
-        # Blocks first (one indexed IN list), then the few works they name: most keys find nothing.
-        hits: dict[int, list[str]] = defaultdict(list)
-        keys = list(wanted)
-        for key, wid in _select_in(self.db, "SELECT key, work_id FROM blocks WHERE key IN ({})", keys):
-            hits[wid].append(key)
-        if not hits:
-            return
-        found: dict[int, Candidate] = {}
-        ids = list(hits)
-        for wid, year, tk, fa in _select_in(
-                self.db, "SELECT id, year, title_keys, first_author FROM works WHERE id IN ({})", ids):
-            found[wid] = Candidate(wid, year, (tk or "").split("\n"), fa)
-        for wid, matched in hits.items():
-            cand = found.get(wid)
-            if cand is None:
-                continue
-            for n in {n for key in matched for n in wanted[key]}:
-                if len(items[n].candidates) < self.config.max_candidates:
-                    items[n].candidates.append(cand)
+        """Stored works under the chunk's blocking keys (bibmine.corpus.candidates), for :meth:`_decide`."""
+        wanted = list(dict.fromkeys(key for it in items for key in it.lookup))
+        self._blocks = lookup_blocks(self.db, wanted, self.config.max_candidates)
 
     # ------------------------------------------------------------ matching stored works
     def best_fuzzy(self, record: Record, keys: list[str], *, before: int | None = None) -> Decision:
@@ -358,13 +349,15 @@ class Ingestor(WorkEditor):
     # ------------------------------------------------------------ writing
     def _write_new(self, pending: list[tuple[int, Prepared]], batch: Batch, stamp: str) -> None:
         self.db.executemany(
-            "INSERT INTO works(id, uid, kind, year, title, title_keys, doi, first_author, n_sources, data, updated) "
-            "VALUES (?,?,?,?,?,?,?,?,1,NULL,?)",  # data NULL: read from the one source record (view work_data)
-            [(wid, it.uid, it.kind, it.year, it.title, "\n".join(it.keys), it.doi, it.surname, stamp)
+            "INSERT INTO works(id, uid, kind, year, title, title_keys, title_sorted, doi, first_author, n_sources, "
+            "data, updated) VALUES (?,?,?,?,?,?,?,?,?,1,NULL,?)",  # data NULL: the one source record's (view work_data)
+            [(wid, it.uid, it.kind, it.year, it.title, "\n".join(it.keys),
+              "\n".join(it.sorted_keys) if it.sorted_keys or not it.keys else None, it.doi, it.surname, stamp)
              for wid, it in pending])
         self.db.executemany(
-            "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw) VALUES (?,?,?,?,?,?)",
-            [(wid, batch.id, it.fmt, it.fingerprint, it.data, it.raw) for wid, it in pending])
+            "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec) "
+            "VALUES (?,?,?,?,?,?,?)",
+            [(wid, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec) for wid, it in pending])
         self.db.executemany(
             "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
             [(s, v, wid) for wid, it in pending for s, v in it.pairs])
@@ -377,8 +370,8 @@ class Ingestor(WorkEditor):
 
     def _merge_into(self, work_id: int, it: Prepared, batch: Batch, rule: str, score: float) -> str:
         cur = self.db.execute(
-            "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw) VALUES (?,?,?,?,?,?)",
-            (work_id, batch.id, it.fmt, it.fingerprint, it.data, it.raw))
+            "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec) "
+            "VALUES (?,?,?,?,?,?,?)", (work_id, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec))
         self.db.execute(
             "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
             (work_id, cur.lastrowid, rule, score, None, now()))
@@ -404,6 +397,10 @@ def _select_in(db, sql: str, values: list) -> list[tuple]:
         part = values[i:i + IN_SIZE]
         rows.extend(db.execute(statement, part + [None] * (IN_SIZE - len(part))).fetchall())
     return rows
+
+
+def _author_last(key: str) -> bool:
+    return key.startswith("a|")
 
 
 def _union(a: IdMap, b: IdMap) -> IdMap:

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bibmine.corpus.dedup import (
     Candidate,
@@ -37,6 +37,7 @@ from bibmine.corpus.dedup import (
     describe_conflict,
     id_conflicts,
     id_map,
+    sorted_key,
     title_match,
 )
 
@@ -161,15 +162,22 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
 
 
 def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupConfig) -> set[int]:
-    """Works (each judged by its first candidate, as :func:`decide` does) with a title pair at the threshold.
+    """Works (each judged by its first candidate, as :func:`decide` does) with a title pair near the threshold.
 
-    One vectorised rapidfuzz pass over all candidate titles instead of a Python call per
-    candidate: :func:`~bibmine.corpus.dedup.title_match` scores the same pairs with the same
-    scorer and cut-off, and gives (None, None) to every work this leaves out.
+    A length test and one plain ratio per candidate title instead of title_match's guards
+    and token sorting per candidate.  :func:`~bibmine.corpus.dedup.title_match` scores pairs with token_sort_ratio,
+    which is the plain ratio of the word-sorted keys (stored with each work, so not sorted
+    again per comparison); the cut-off here is half a point lower, so every work that
+    title_match could score is kept, and it alone decides.
     """
-    queries = [a for a in keys if len(a.split()) >= config.min_title_words]
+    queries = [sorted_key(a) for a in keys if len(a.split()) >= config.min_title_words]
     if not queries or not candidates:
         return set()
+    # The ratio is 100 * (1 - indel / (la + lb)) and indel >= |la - lb|: a pair whose lengths
+    # differ by more than (1 - t) * (la + lb) cannot reach t.  Most candidates fail on length alone.
+    t = (config.title_threshold - 0.5) / 100.0
+    lo = min(len(q) for q in queries) * t / (2 - t) - 1
+    hi = max(len(q) for q in queries) * (2 - t) / t + 1
     owners: list[int] = []
     choices: list[str] = []
     first: set[int] = set()
@@ -177,14 +185,18 @@ def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupCon
         if cand.work_id in first:
             continue
         first.add(cand.work_id)
-        for b in cand.title_keys:
-            owners.append(cand.work_id)
-            choices.append(b)
+        for b in (cand.title_keys if cand.sorted_keys is None else cand.sorted_keys):
+            if lo <= len(b) <= hi:
+                owners.append(cand.work_id)
+                choices.append(b if cand.sorted_keys is not None else sorted_key(b))
     alike: set[int] = set()
+    if not choices:
+        return alike
+    cutoff = t * 100.0
+    ratio = fuzz.ratio
     for q in queries:
-        for _, _, i in process.extract_iter(q, choices, scorer=fuzz.token_sort_ratio,
-                                            score_cutoff=config.title_threshold):
-            alike.add(owners[i])
+        alike.update(owner for owner, b in zip(owners, choices, strict=True)
+                     if owner not in alike and ratio(q, b, score_cutoff=cutoff))
     return alike
 
 

@@ -14,6 +14,7 @@ sources (a bare DOI list, a patent abstract) still fit.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 
@@ -243,9 +244,18 @@ def fold(text: str) -> str:
     text = text.lower().replace("ё", "е")
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    # only characters outside ASCII and Cyrillic change: one regex pass finds their runs
+    return _TO_FOLD.sub(_fold_run, text)
 
 
+_TO_FOLD = re.compile("[^\x00-\x7f\u0400-\u04ff]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    return "".join(_fold_char(c) for c in m.group())
+
+
+@functools.lru_cache(maxsize=4096)
 def _fold_char(c: str) -> str:
     if c.isascii() or "\u0400" <= c <= "\u04ff":
         return c

@@ -2,7 +2,8 @@
 
 Parsing an export and preparing its records (fingerprints, title and blocking keys,
 JSON) costs about as much CPU as matching and writing them; on a machine with two
-or more cores a reader process does the first half.  It sends chunks of
+or more cores a reader process does the first half, compressing each raw record too
+(:mod:`bibmine.corpus.rawtext`).  It sends chunks of
 :class:`~bibmine.corpus.ingest.Prepared` records and rejects, msgpack-encoded,
 through a bounded queue (so memory stays flat however large the file).  Both paths
 yield the same chunks, so results do not depend on which one ran.
@@ -22,6 +23,7 @@ import msgspec
 
 from bibmine.corpus.ingest import Prepared, prepare
 from bibmine.corpus.model import Reject
+from bibmine.corpus.rawtext import compress_raw
 from bibmine.sources.readers import reader_by_name
 
 CHUNK = 1000  # records matched and written together
@@ -64,7 +66,10 @@ def _chunks(path: Path, reader: str, encoding: str, default_format: str, toleran
             if isinstance(item, Reject):
                 rejects.append(item)
             else:
-                items.append(prepare(item, default_format, tolerance))
+                prepared = prepare(item, default_format, tolerance)
+                prepared.raw_z, prepared.raw_codec = compress_raw(prepared.raw)
+                prepared.raw = None
+                items.append(prepared)
             if len(items) + len(rejects) >= CHUNK:
                 yield Chunk(items, rejects)
                 items, rejects = [], []

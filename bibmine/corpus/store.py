@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 
 from bibmine.corpus.model import Record, RubricAssignment, from_json
+from bibmine.corpus.rawtext import decode_raw
 
 DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
 ENV_VAR = "BIBMINE_CORPUS"
@@ -329,14 +330,23 @@ class Corpus:
                        for r in rec.rubrics):
                 rec.rubrics.append(RubricAssignment(scheme, code, source, annotator or None, score))
 
-    def sources_of(self, uid: str) -> list[sqlite3.Row]:
-        """Source records of a work with their batch: what each source said, and when."""
-        return self._rows(
-            "SELECT s.id, s.format, s.data, s.raw, b.source AS batch_source, b.kind AS batch_kind, "
+    def sources_of(self, uid: str) -> list[dict]:
+        """Source records of a work with their batch: what each source said, and when.
+
+        ``raw`` is the text as read, decoded when the import stored it compressed.
+        """
+        rows = self._rows(
+            "SELECT s.id, s.format, s.data, s.raw, s.raw_codec, b.source AS batch_source, b.kind AS batch_kind, "
             "b.sha256, b.started FROM source_records s JOIN works w ON w.id=s.work_id "
             "JOIN batches b ON b.id=s.batch_id WHERE w.uid=? ORDER BY s.id",
             (uid,),
         )
+        out = []
+        for row in rows:
+            item = dict(row)
+            item["raw"] = decode_raw(item.pop("raw"), item.pop("raw_codec"))
+            out.append(item)
+        return out
 
     def work_id(self, uid: str) -> int | None:
         row = self.db.execute("SELECT id FROM works WHERE uid=?", (uid,)).fetchone()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from bibmine.corpus.dedup import blocking_keys, title_keys
+from bibmine.corpus.dedup import blocking_keys, sorted_key, title_keys
 from bibmine.corpus.merge import merge_records
 from bibmine.corpus.model import Record, from_json, to_json
 from bibmine.corpus.store import Corpus, now
@@ -68,9 +68,10 @@ class WorkEditor:
         """A new work row for one record (used when a merge is undone)."""
         keys = title_keys(record)
         cur = self.db.execute(
-            "INSERT INTO works(uid, kind, year, title, title_keys, doi, first_author, n_sources, data, updated) "
-            "VALUES (?,?,?,?,?,?,?,1,?,?)",
-            (uid, record.kind.value, record.year, record.title, "\n".join(keys), record.ids.doi,
+            "INSERT INTO works(uid, kind, year, title, title_keys, title_sorted, doi, first_author, n_sources, data, "
+            "updated) VALUES (?,?,?,?,?,?,?,?,1,?,?)",
+            (uid, record.kind.value, record.year, record.title, "\n".join(keys),
+             "\n".join(sorted_key(k) for k in keys), record.ids.doi,
              record.first_author_surname, to_json(record).decode(), now()))
         return cur.lastrowid
 
@@ -97,9 +98,10 @@ class WorkEditor:
         merged.id = uid
         keys = title_keys(merged)
         self.db.execute(
-            "UPDATE works SET kind=?, year=?, title=?, title_keys=?, doi=?, first_author=?, n_sources=?, "
-            "data=?, provenance=?, updated=? WHERE id=?",
-            (merged.kind.value, merged.year, merged.title, "\n".join(keys), merged.ids.doi,
+            "UPDATE works SET kind=?, year=?, title=?, title_keys=?, title_sorted=?, doi=?, first_author=?, "
+            "n_sources=?, data=?, provenance=?, updated=? WHERE id=?",
+            (merged.kind.value, merged.year, merged.title, "\n".join(keys), "\n".join(sorted_key(k) for k in keys),
+             merged.ids.doi,
              merged.first_author_surname, len(rows), to_json(merged).decode(),
              json.dumps(prov) if prov else None, now(), work_id))
         self.db.execute("DELETE FROM identifiers WHERE work_id=?", (work_id,))

@@ -1,0 +1,104 @@
+"""Fuzzy-match candidates for a chunk of records: blocking lookups in SQL, a title-length window in C.
+
+Each distinct blocking key of a chunk is looked up once, and at most
+``DedupConfig.max_candidates`` works are read per key (the oldest of the block, straight
+from the ``blocks`` primary key, so a block of any size costs the same).  A key's works are
+kept sorted by the length of their word-sorted title keys: the title score cannot reach
+the threshold when two lengths differ by more than ``(1 - t) * (la + lb)``, so each record
+takes only the slice of each block whose lengths could match (two bisections), and the
+matcher (:func:`bibmine.corpus.matching.decide`) scores those few.
+
+Leaving out a work whose titles cannot reach the threshold changes nothing: the matcher
+would give it no score.  A work is judged by its first candidate, stored works before the
+works of the same chunk, as the matcher always did.
+
+>>> from bibmine.corpus.dedup import Candidate, DedupConfig
+>>> block = KeyBlock([Candidate(1, 2020, ["soil of the voronezh region"], "ivanov"),
+...                   Candidate(2, 2020, ["a very much longer title about something else entirely"], "ivanov")])
+>>> [c.work_id for c in candidates_for(["soil of the voronezh region"], [block], [], DedupConfig())]
+[1]
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+
+from bibmine.corpus.dedup import Candidate, DedupConfig, sorted_key
+
+
+class KeyBlock:
+    """The stored works of one blocking key, by the length of their title keys."""
+
+    __slots__ = ("lengths", "entries", "wids")
+
+    def __init__(self, cands: list[Candidate]):
+        entries = []
+        for cand in cands:
+            for b in (cand.title_keys if cand.sorted_keys is None else cand.sorted_keys):
+                entries.append((len(b), cand))
+        entries.sort(key=lambda e: e[0])  # stable: the oldest work first among equal lengths
+        self.lengths = [n for n, _ in entries]
+        self.entries = [c for _, c in entries]
+        self.wids = {c.work_id for c in cands}
+
+    def within(self, lo: float, hi: float) -> list[Candidate]:
+        return self.entries[bisect_left(self.lengths, lo):bisect_right(self.lengths, hi)]
+
+
+def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int) -> dict[str, KeyBlock]:
+    """The stored works of each key (at most ``cap`` per key, the oldest), one query for the chunk."""
+    if not keys:
+        return {}
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_keys(key TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("DELETE FROM probe_keys")
+    db.executemany("INSERT OR IGNORE INTO probe_keys VALUES (?)", [(k,) for k in keys])
+    by_key: dict[str, list[Candidate]] = defaultdict(list)
+    works: dict[int, Candidate] = {}
+    for key, wid, year, tk, fa, ts in db.execute(
+            "SELECT p.key, w.id, w.year, w.title_keys, w.first_author, w.title_sorted FROM probe_keys p "
+            "JOIN blocks b ON b.key = p.key JOIN works w ON w.id = b.work_id "
+            "WHERE b.work_id <= coalesce((SELECT b2.work_id FROM blocks b2 WHERE b2.key = p.key "
+            "ORDER BY b2.work_id LIMIT 1 OFFSET ?), 9223372036854775807) ORDER BY p.key, b.work_id",
+            (cap - 1,)):
+        cand = works.get(wid)
+        if cand is None:
+            keys_ = (tk or "").split("\n")
+            cand = works[wid] = Candidate(wid, year, keys_, fa, [sorted_key(k) for k in keys_] if ts is None
+                                          else ts.split("\n"))
+        by_key[key].append(cand)
+    return {key: KeyBlock(cands) for key, cands in by_key.items()}
+
+
+def window(keys: list[str], config: DedupConfig) -> tuple[float, float] | None:
+    """Title lengths that could reach the threshold against ``keys`` (None: no key is long enough to match)."""
+    lengths = [len(a) for a in keys if len(a.split()) >= config.min_title_words]
+    if not lengths:
+        return None
+    t = (config.title_threshold - 0.5) / 100.0  # the same slack as matching._titles_alike
+    return min(lengths) * t / (2 - t) - 1, max(lengths) * (2 - t) / t + 1
+
+
+def candidates_for(keys: list[str], stored: list[KeyBlock], local: list[Candidate],
+                   config: DedupConfig) -> list[Candidate]:
+    """The candidates :func:`~bibmine.corpus.matching.decide` needs: the first one of each work, stored
+    works first, kept only when one of its title lengths is in the :func:`window`."""
+    span = window(keys, config)
+    if span is None:
+        return []
+    lo, hi = span
+    out: dict[int, Candidate] = {}
+    for block in stored:
+        for cand in block.within(lo, hi):
+            out.setdefault(cand.work_id, cand)
+    if local:
+        shadowed: set[int] = set().union(*(block.wids for block in stored)) if stored else set()
+        for cand in local:
+            if cand.work_id in shadowed:
+                continue
+            shadowed.add(cand.work_id)  # a work's later candidates in this chunk are never looked at
+            sk = cand.title_keys if cand.sorted_keys is None else cand.sorted_keys
+            if any(lo <= len(b) <= hi for b in sk):
+                out.setdefault(cand.work_id, cand)
+    return list(out.values())
