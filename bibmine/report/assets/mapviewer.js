@@ -111,16 +111,22 @@
       canvas.setAttribute("data-drawn-labels", String(labelled));
     }
 
-    function drawLabels(p, order) {  // largest first; skip a label that would overlap one already drawn
-      var boxes = [], drawn = 0;
+    // VOSviewer's label rule: labels of the largest items first, a label that would overlap one already
+    // drawn (with a margin) is left out, and at most one label per LABEL_AREA square pixels of the view
+    // (the label density), so a dense cluster shows its main labels, not a heap of text.
+    var LABEL_AREA = 2500, LABEL_MARGIN = 3;
+
+    function drawLabels(p, order) {
+      var boxes = [], drawn = 0, most = Math.max(10, Math.floor(width * height / LABEL_AREA));
       ctx.textAlign = "center";
       ctx.textBaseline = "middle";
       order.forEach(function (k) {
-        if (drawn > 400 || !near(k)) { return; }
+        if (drawn >= most || !near(k)) { return; }
         var size = Math.max(10, Math.min(22, 9 + rad(k) * 0.55));
         ctx.font = size + "px system-ui, sans-serif";
         var text = items[k][0], w = ctx.measureText(text).width, x = p[k][0], y = p[k][1];
-        var box = [x - w / 2 - 2, y - size / 2 - 1, x + w / 2 + 2, y + size / 2 + 1];
+        var box = [x - w / 2 - LABEL_MARGIN, y - size / 2 - LABEL_MARGIN, x + w / 2 + LABEL_MARGIN,
+                   y + size / 2 + LABEL_MARGIN];
         if (box[2] < 0 || box[3] < 0 || box[0] > width || box[1] > height) { return; }
         for (var b = 0; b < boxes.length; b++) {
           var o = boxes[b];
@@ -168,12 +174,18 @@
       var head = document.createElement("strong");
       head.textContent = items[k][0];
       tip.appendChild(head);
-      var lines = [root.getAttribute("data-cluster-word") + " " + items[k][3]];
-      data.weights.forEach(function (name, j) {
-        var v = items[k][4][j];
-        lines.push(name + ": " + (Math.round(v * 100) / 100));
+      var lines = [root.getAttribute("data-cluster-word") + " " + items[k][3]], seen = {};
+      var linksWord = root.getAttribute("data-links-word");
+      data.weights.forEach(function (name, j) {  // each field once: a map file may repeat a weight
+        var key = String(name).toLowerCase();
+        if (seen[key]) { return; }
+        seen[key] = true;
+        lines.push(name + ": " + (Math.round(items[k][4][j] * 100) / 100));
       });
-      lines.push(root.getAttribute("data-links-word") + ": " + Object.keys(neighbours[k]).length);
+      if (!seen.links && !seen[String(linksWord).toLowerCase()]) {  // the map's own Links weight says it
+        lines.push(linksWord + ": " + Object.keys(neighbours[k]).length);
+      }
+      tip.setAttribute("data-lines", String(lines.length));
       lines.forEach(function (line) {
         var div = document.createElement("div");
         div.textContent = line;
