@@ -21,7 +21,7 @@ import scipy.sparse as sp
 from bibmine.corpus.model import Record, normalize_doi
 from bibmine.maps import counting as cnt
 from bibmine.maps.cluster import ClusterParams, cluster_items
-from bibmine.maps.collect import KINDS, Incidence, collect, held_rubric_level
+from bibmine.maps.collect import COAUTHORSHIP_KINDS, KINDS, Incidence, collect, held_rubric_level
 from bibmine.maps.items import RecordFilter
 from bibmine.maps.layout import LayoutParams, vos_layout
 from bibmine.maps.normalize import NORMALIZATION_NAMES, normalize
@@ -41,6 +41,7 @@ class MapOptions:
     cluster: ClusterParams = field(default_factory=ClusterParams)
     layout: LayoutParams | None = None  # None: VOSviewer's default for the kind
     lang: str = "ru"
+    max_per_document: int | None = 25  # co-authorship maps: documents with more items are left out (VOSviewer's 25)
 
 
 def default_layout(kind: str) -> LayoutParams:
@@ -103,8 +104,9 @@ def build_network(records: Iterable[Record], kind: str, options: MapOptions | No
         records = records if isinstance(records, (list, tuple)) else list(records)
         held = kind_options["rubric_level"] = held_rubric_level(
             records, kind_options.get("rubric_scheme", "grnti"), kind_options.get("rubric_source"))
+    limit = opts.max_per_document if kind in COAUTHORSHIP_KINDS else None
     inc = collect(records, kind, record_filter=record_filter, thesaurus=thesaurus,
-                  keep_docs=spec.transpose, **kind_options)
+                  keep_docs=spec.transpose, max_per_document=limit, **kind_options)
     if held is not None:
         inc.stats["rubric_level"] = held
     return network_from_incidence(inc, kind, opts)

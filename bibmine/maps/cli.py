@@ -54,13 +54,16 @@ RepulsionOpt = Annotated[int | None, typer.Option("--repulsion", help="Layout re
 OverlayOpt = Annotated[list[str] | None, typer.Option("--overlay-region", help="Region for a share score "
                                                                                "(repeat; default: the 5 largest).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of region and rubric labels: ru or en.")]
+MaxPerDocOpt = Annotated[int, typer.Option("--max-per-document", min=0, help="Co-authorship maps (authors, orgs, "
+                                           "regions): leave out documents with more items (VOSviewer's default "
+                                           "25; 0: no limit).")]
 
 
 def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: float, top: int | None,
          normalization: str, year_from: int | None, year_to: int | None, region: list[str] | None,
          source: list[str] | None, thesaurus: Path | None, resolution: float, min_cluster_size: int,
          merge_small_clusters: bool, seed: int, attraction: int | None, repulsion: int | None,
-         overlay_region: list[str] | None, lang: str, **kind_options) -> None:
+         overlay_region: list[str] | None, lang: str, max_per_document: int = 25, **kind_options) -> None:
     from bibmine.maps.build import MapOptions, analyze, build_network, default_layout
     from bibmine.maps.cluster import ClusterParams
     from bibmine.maps.collect import KINDS
@@ -93,6 +96,7 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
         raise typer.Exit(2) from None
     relevance_share = kind_options.pop("relevance_share", 0.6)
     options = MapOptions(counting=counting, min_occurrences=min_occurrences, top_n=top, relevance_share=relevance_share,
+                         max_per_document=max_per_document or None,
                          normalization=normalization, cluster=cluster, layout=layout, lang=lang,
                          overlay_regions=[r.upper() for r in overlay_region] if overlay_region else None)
     record_filter = RecordFilter(year_from=year_from, year_to=year_to, regions=frozenset(region or ()),
@@ -163,7 +167,7 @@ COMMON = [_param("corpus", CorpusOpt), _param("out", OutOpt), _param("counting",
           _param("min_cluster_size", MinClusterOpt, 1), _param("merge_small_clusters", MergeOpt, True),
           _param("seed", SeedOpt, 0), _param("attraction", AttractionOpt, None),
           _param("repulsion", RepulsionOpt, None), _param("overlay_region", OverlayOpt, None),
-          _param("lang", LangOpt, "ru")]
+          _param("lang", LangOpt, "ru"), _param("max_per_document", MaxPerDocOpt, 25)]
 
 
 def _keywords_kind(field: str) -> tuple[str, dict]:

@@ -204,9 +204,18 @@ class Incidence:
     stats: dict[str, int] = field(default_factory=dict)
 
 
+COAUTHORSHIP_KINDS = ("authors", "orgs", "regions", "countries")
+
+
 def collect(records: Iterable[Record], kind: str, *, record_filter: it.RecordFilter | None = None,
-            thesaurus: Thesaurus | None = None, keep_docs: bool = False, **kind_options) -> Incidence:
-    """One pass over ``records``; see the module docstring."""
+            thesaurus: Thesaurus | None = None, keep_docs: bool = False, max_per_document: int | None = None,
+            **kind_options) -> Incidence:
+    """One pass over ``records``; see the module docstring.
+
+    ``max_per_document``: a document with more distinct items is left out (VOSviewer's "maximum
+    number of authors per document", 25 by default in its co-authorship maps: a consortium paper
+    with 2,000 authors would otherwise be one clique larger than the rest of the map).
+    """
     spec = KINDS.get(kind)
     if spec is None:
         raise ValueError(f"unknown map kind {kind!r}; choose one of {', '.join(KINDS)}")
@@ -267,6 +276,10 @@ def collect(records: Iterable[Record], kind: str, *, record_filter: it.RecordFil
                 found[idx] = 1
         if not found:
             stats["without_items"] += 1
+            continue
+        if max_per_document and len(found) > max_per_document:
+            reason = f"skipped: more than {max_per_document} {kind} in the document"
+            stats[reason] = stats.get(reason, 0) + 1
             continue
         stats["used"] += 1
         indices.extend(found.keys())

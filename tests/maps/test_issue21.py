@@ -184,3 +184,16 @@ def test_separate_pushes_apart_items_on_one_spot():
     X = separate(np.zeros((5, 2)), 0.1, seed=0)
     d = np.sqrt(((X[:, None] - X[None]) ** 2).sum(axis=2)) + np.eye(5)
     assert d.min() >= 0.099
+
+
+def test_coauthorship_leaves_out_documents_with_more_than_25_authors():
+    """INVENTED: a consortium paper of 30 authors and a paper of two; VOSviewer's default limit is 25."""
+    big = Record(kind=Kind.ARTICLE, titles=[Text("Consortium", "en")], year=2020,
+                 authors=[Author(f"Member{k}, M.") for k in range(30)])
+    small = Record(kind=Kind.ARTICLE, titles=[Text("Pair", "en")], year=2020,
+                   authors=[Author("Alpha, A."), Author("Beta, B.")])
+    g = build_network([big, small], "authors")
+    assert sorted(d["label"] for _, d in g.nodes(data=True)) == ["Alpha, A.", "Beta, B."]
+    assert g.graph["stats"]["skipped: more than 25 authors in the document"] == 1
+    assert build_network([big, small], "authors", MapOptions(max_per_document=None)).number_of_nodes() == 32
+    assert build_network([big, small], "keywords").graph["stats"]["used"] == 0  # the limit is for co-authorship
