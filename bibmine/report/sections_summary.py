@@ -20,6 +20,8 @@ from bibmine.report.sections_spec import _line
 from bibmine.specialization.vocab import MATRIX_LEVELS, SCENARIO_KEYS, Names
 from bibmine.specialization.vocab import phrase as spec_phrase
 
+MAX_LINES = 8
+
 
 def _study_regions(sf: StudyFolder, st: pd.DataFrame | None) -> list[str]:
     regions = sf.parameter("regions", "regions")
@@ -109,6 +111,9 @@ def summary_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshol
                                                line[0].codes)
                         block.lines.append(line)
             block.lines_title = p("sum_scenario", n=len(block.lines))
+            if len(block.lines) > MAX_LINES:  # a page per region: the rest are in the scenario section
+                more = len(block.lines) - MAX_LINES
+                block.lines = block.lines[:MAX_LINES] + [[ScenarioPart(p("sum_more_lines", n=more))]]
         section.blocks.append(block)
     if not has_counts and st is not None and not st.empty:
         section.blocks.append(Notice([p("sum_no_counts")]))
