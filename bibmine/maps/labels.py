@@ -45,7 +45,8 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _SYMMETRIC_QUOTES = ('"',)
 _EDGE = " \t.,;:!?*-–—/\\|_"
-_NULL_WORDS = {"null", "nan", "none", "undefined", "n/a", "na", "nil", "true", "false"}
+_NULL_WORDS = {"null", "nan", "none", "undefined", "n/a", "na", "nil"}
+_JS_FLOAT = re.compile(r"^\s*-?(\d+\.?|\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s*$")  # papaparse's dynamic typing
 
 
 def unescape_entities(text: str) -> str:
@@ -201,10 +202,9 @@ def misread_reason(label: str) -> str | None:
         return "an empty label shows as the item id"
     if s.lower() in _NULL_WORDS:
         return f"VOSviewer Online reads {s} as a missing label"
-    try:
-        value = float(s.replace(",", ""))
-    except ValueError:
+    if not _JS_FLOAT.match(s):
         return None
+    value = float(s)
     if s in ("0", "-0") or value == 0:
         return f"VOSviewer Online reads {s} as a missing label"
     shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
