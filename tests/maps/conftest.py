@@ -89,19 +89,27 @@ def all_docs() -> list[Record]:
     return keyword_docs() + coauthor_docs() + citing_docs() + rubric_docs()
 
 
-@pytest.fixture
-def corpus_path(tmp_path):
-    """A corpus file holding all the records above (13 works)."""
+def make_corpus(path, records: list[Record]):
+    """A corpus file at ``path`` holding ``records``; returns the path."""
     from bibmine.corpus.ingest import Ingestor
     from bibmine.corpus.store import Corpus
 
-    path = tmp_path / "maps.sqlite"
     with Corpus(path) as corpus:
         ingestor = Ingestor(corpus)
         with corpus.transaction():
             batch = corpus.start_batch("file", "invented")
-            for record in all_docs():
+            for record in records:
                 ingestor.add(record, batch)
             corpus.finish_batch(batch)
+    return path
+
+
+@pytest.fixture
+def corpus_path(tmp_path):
+    """A corpus file holding all the records above (13 works)."""
+    from bibmine.corpus.store import Corpus
+
+    path = make_corpus(tmp_path / "maps.sqlite", all_docs())
+    with Corpus(path) as corpus:
         assert corpus.count() == 13
     return path

@@ -102,18 +102,10 @@ def test_map_without_links_omits_the_network_file_and_says_so(tmp_path):
 
 
 def test_cli_map_without_links_exits_0_with_a_note(tmp_path):
-    from bibmine.corpus.ingest import Ingestor
-    from bibmine.corpus.store import Corpus
     from bibmine.maps.cli import app
+    from tests.maps.conftest import make_corpus
 
-    path = tmp_path / "lonely.sqlite"
-    with Corpus(path) as corpus:
-        ingestor = Ingestor(corpus)
-        with corpus.transaction():
-            batch = corpus.start_batch("file", "invented")
-            for record in _lonely_docs():
-                ingestor.add(record, batch)
-            corpus.finish_batch(batch)
+    path = make_corpus(tmp_path / "lonely.sqlite", _lonely_docs())
     result = runner.invoke(app, ["authors", "--corpus", str(path), "--out", str(tmp_path / "out")],
                            catch_exceptions=False)
     assert result.exit_code == 0, result.output

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from bibmine.corpus.model import Affiliation, Author, Identifiers, Kind, Record, Reference, Text
 from bibmine.maps.cli import app
-from tests.maps.conftest import all_docs
+from tests.maps.conftest import all_docs, make_corpus
 
 runner = CliRunner()
 KNOWN = {"id", "label", "sublabel", "description", "url", "x", "y", "cluster", "weight", "normalized weight",
@@ -61,18 +61,7 @@ def hostile_docs() -> list[Record]:
 
 @pytest.fixture(scope="module")
 def hostile_corpus(tmp_path_factory):
-    from bibmine.corpus.ingest import Ingestor
-    from bibmine.corpus.store import Corpus
-
-    path = tmp_path_factory.mktemp("online") / "hostile.sqlite"
-    with Corpus(path) as corpus:
-        ingestor = Ingestor(corpus)
-        with corpus.transaction():
-            batch = corpus.start_batch("file", "invented")
-            for record in all_docs() + hostile_docs():
-                ingestor.add(record, batch)
-            corpus.finish_batch(batch)
-    return path
+    return make_corpus(tmp_path_factory.mktemp("online") / "hostile.sqlite", all_docs() + hostile_docs())
 
 
 def online_read(folder) -> tuple[list[dict], list[list[str]] | None]:
