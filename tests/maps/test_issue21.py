@@ -117,10 +117,27 @@ def test_cli_map_without_links_exits_0_with_a_note(tmp_path):
     assert result.exit_code == 2 and "--min-occurrences" not in result.output
 
 
-def test_rubric_maps_default_to_the_level_the_corpus_holds():
-    docs = [Record(kind=Kind.ARTICLE, titles=[Text(f"Rubric {n}", "ru")], year=2020,
-                   rubrics=[RubricAssignment("grnti", c, source="automatic") for c in codes])
+def _level1_docs() -> list[Record]:
+    """INVENTED: level-1 GRNTI codes, as ``rubrics classify`` stores them."""
+    return [Record(kind=Kind.ARTICLE, titles=[Text(f"Рубрика {n}", "ru")], year=2020,
+                   rubrics=[RubricAssignment("grnti", c, source="automatic") for c in codes],
+                   ids=Identifiers(doi=f"10.5555/level1.{n}"), source="invented")
             for n, codes in enumerate([["06", "68"], ["06", "87"], ["68", "87", "06"]])]
+
+
+def test_cli_rubric_map_follows_rubrics_classify(tmp_path):
+    from bibmine.maps.cli import app
+    from tests.maps.conftest import make_corpus
+
+    path = make_corpus(tmp_path / "rub.sqlite", _level1_docs())
+    result = runner.invoke(app, ["rubrics", "--corpus", str(path), "--out", str(tmp_path / "o")],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "GRNTI level 1" in result.output and "3 items" in result.output
+
+
+def test_rubric_maps_default_to_the_level_the_corpus_holds():
+    docs = _level1_docs()
     assert held_rubric_level(docs) == 1
     g = build_network(docs, "rubrics", MapOptions())
     assert sorted(g.nodes) == ["06", "68", "87"] and g.graph["stats"]["rubric_level"] == 1
