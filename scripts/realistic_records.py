@@ -2,9 +2,9 @@
 
 Real Web of Science plain-text records (``../shared/data/samples/wos_plaintext``: ~6 KB each,
 with their cited references) and real RIS records (``scopus_ris``, ``ris_nonascii``) are copied
-N times.  Each copy gets its own title (a real title of the GRNTI sets or the WoS samples, each
-once; past the ~7,300 distinct ones, a real title with the first words of another, no pair
-twice), its own UT / DOI, and for RIS a real abstract from ``../shared/data/grnti``.
+N times.  Each copy gets its own title (a real title of the GRNTI sets or the WoS samples, or a
+real sentence of the GRNTI abstracts, each once; past those ~40,000, one with the first words of
+another, no pair twice), its own UT / DOI, and for RIS a real abstract from ``../shared/data/grnti``.
 Identifiers that would tie copies together (PubMed ids, Scopus EIDs in URLs, accession
 numbers) are dropped, so every copy is a distinct work, as in a real export.  Nothing is
 copied into the project: the files are read from ``../shared/data`` at run time.
@@ -23,7 +23,7 @@ GRNTI = SHARED / "grnti"
 
 _WOS_FIELD = re.compile(r"\n(?!   )")
 _WOS_DROP = {"TI", "UT", "DI", "PM", "D2", "FN", "VR", "EF"}
-_RIS_DROP = {"TI", "T1", "DO", "UR", "AN", "L1", "L2", "L4", "AB", "N2", "ID", "M1", "DB", "C7"}
+_RIS_DROP = {"TI", "T1", "TT", "ST", "DO", "UR", "AN", "L1", "L2", "L4", "AB", "N2", "ID", "M1", "DB", "C7"}
 
 
 def real_titles_and_abstracts() -> tuple[list[str], list[str]]:
@@ -48,6 +48,22 @@ def real_titles_and_abstracts() -> tuple[list[str], list[str]]:
             if tag == "TI":
                 titles[" ".join(value.split())] = None
     return list(titles), list(abstracts)
+
+
+def title_pool() -> list[str]:
+    """Distinct real title-like texts: the real titles, then sentences of 6-25 words from the GRNTI
+    abstracts and text segments (about 40,000 in all)."""
+    csv.field_size_limit(1 << 30)
+    titles, _ = real_titles_and_abstracts()
+    pool = dict.fromkeys(titles)
+    for path in sorted(GRNTI.glob("*/*.csv")):
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for col in ("abstract", "segment_text", "annotation"):
+                    for sentence in re.split(r"(?<=[.!?])\s+", " ".join((row.get(col) or "").split())):
+                        if 6 <= len(sentence.split()) <= 25:
+                            pool.setdefault(sentence.rstrip("."), None)
+    return list(pool)
 
 
 def wos_blocks() -> list[list[tuple[str, str]]]:
@@ -81,8 +97,8 @@ def ris_blocks() -> list[list[tuple[str, str]]]:
 
 
 class TitleSource:
-    """Titles no two copies share: each real title once (in an order ``seed`` picks), then a real title
-    with the first words of another one (each pair used once)."""
+    """Titles no two copies share: each text of :func:`title_pool` once (in an order ``seed`` picks),
+    then one with the first words of another (each pair used once)."""
 
     def __init__(self, titles: list[str], seed: int):
         self.titles = titles
@@ -104,9 +120,8 @@ class TitleSource:
 
 def write_wos(path: Path, n: int, seed: int) -> None:
     """N real WoS records, each with its own TI, UT and DI (``seed`` picks the titles: inputs never seen)."""
-    titles, _ = real_titles_and_abstracts()
     blocks = wos_blocks()
-    source = TitleSource(titles, seed)
+    source = TitleSource(title_pool(), seed)
     with open(path, "w", encoding="utf-8") as out:
         out.write("FN Clarivate Analytics Web of Science\nVR 1.0\n")
         for i in range(n):
@@ -126,9 +141,9 @@ def write_wos(path: Path, n: int, seed: int) -> None:
 
 def write_ris(path: Path, n: int, seed: int) -> None:
     """N real RIS records, each with its own TI, DO and a real abstract."""
-    titles, abstracts = real_titles_and_abstracts()
+    _, abstracts = real_titles_and_abstracts()
     blocks = ris_blocks()
-    source = TitleSource(titles, seed)
+    source = TitleSource(title_pool(), seed)
     rnd = random.Random(seed + 1)
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):

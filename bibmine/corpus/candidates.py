@@ -47,28 +47,60 @@ class KeyBlock:
         return self.entries[bisect_left(self.lengths, lo):bisect_right(self.lengths, hi)]
 
 
-def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int) -> dict[str, KeyBlock]:
+class CandidateCache:
+    """Candidates of stored works, kept between chunks (a block's oldest works are read again and again).
+
+    The owner drops a work whenever it changes (:meth:`forget`); past ``size`` works the cache
+    starts again, so memory stays flat however large the import.
+    """
+
+    def __init__(self, size: int = 20000):
+        self.size = size
+        self.works: dict[int, Candidate] = {}
+
+    def forget(self, *work_ids: int) -> None:
+        for wid in work_ids:
+            self.works.pop(wid, None)
+
+    def fill(self, db: sqlite3.Connection, work_ids: list[int]) -> None:
+        missing = [wid for wid in work_ids if wid not in self.works]
+        if len(self.works) + len(missing) > self.size:
+            self.works.clear()
+            missing = work_ids
+        if not missing:
+            return
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_works(id INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM probe_works")
+        db.executemany("INSERT OR IGNORE INTO probe_works VALUES (?)", [(w,) for w in missing])
+        for wid, year, tk, fa, ts in db.execute(
+                "SELECT w.id, w.year, w.title_keys, w.first_author, w.title_sorted FROM probe_works p "
+                "JOIN works w ON w.id = p.id"):
+            keys = (tk or "").split("\n")
+            self.works[wid] = Candidate(wid, year, keys, fa,
+                                        [sorted_key(k) for k in keys] if ts is None else ts.split("\n"))
+
+
+def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int,
+                  cache: CandidateCache | None = None) -> dict[str, KeyBlock]:
     """The stored works of each key (at most ``cap`` per key, the oldest), one query for the chunk."""
     if not keys:
         return {}
+    cache = cache or CandidateCache()
     db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_keys(key TEXT PRIMARY KEY) WITHOUT ROWID")
     db.execute("DELETE FROM probe_keys")
     db.executemany("INSERT OR IGNORE INTO probe_keys VALUES (?)", [(k,) for k in keys])
-    by_key: dict[str, list[Candidate]] = defaultdict(list)
-    works: dict[int, Candidate] = {}
-    for key, wid, year, tk, fa, ts in db.execute(
-            "SELECT p.key, w.id, w.year, w.title_keys, w.first_author, w.title_sorted FROM probe_keys p "
-            "JOIN blocks b ON b.key = p.key JOIN works w ON w.id = b.work_id "
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for key, wid in db.execute(
+            "SELECT p.key, b.work_id FROM probe_keys p JOIN blocks b ON b.key = p.key "
             "WHERE b.work_id <= coalesce((SELECT b2.work_id FROM blocks b2 WHERE b2.key = p.key "
             "ORDER BY b2.work_id LIMIT 1 OFFSET ?), 9223372036854775807) ORDER BY p.key, b.work_id",
             (cap - 1,)):
-        cand = works.get(wid)
-        if cand is None:
-            keys_ = (tk or "").split("\n")
-            cand = works[wid] = Candidate(wid, year, keys_, fa, [sorted_key(k) for k in keys_] if ts is None
-                                          else ts.split("\n"))
-        by_key[key].append(cand)
-    return {key: KeyBlock(cands) for key, cands in by_key.items()}
+        by_key[key].append(wid)
+    if not by_key:
+        return {}
+    cache.fill(db, list({wid for wids in by_key.values() for wid in wids}))
+    works = cache.works
+    return {key: KeyBlock([works[w] for w in wids if w in works]) for key, wids in by_key.items()}
 
 
 def window(keys: list[str], config: DedupConfig) -> tuple[float, float] | None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import msgspec
 
-from bibmine.corpus.candidates import candidates_for, lookup_blocks
+from bibmine.corpus.candidates import CandidateCache, candidates_for, lookup_blocks
 from bibmine.corpus.dedup import (
     Candidate,
     DedupConfig,
@@ -118,6 +118,7 @@ class Ingestor(WorkEditor):
         super().__init__(corpus)
         self.config = config or DedupConfig()
         self.fuzzy = fuzzy
+        self._cands = CandidateCache()  # stored works as candidates; WorkEditor.rebuild/absorb forget changed ones
 
     # ------------------------------------------------------------ adding
     def add(self, record: Record, batch: Batch) -> AddResult:
@@ -314,7 +315,7 @@ class Ingestor(WorkEditor):
     def _lookup_candidates(self, items: list[Prepared]) -> None:
         """Stored works under the chunk's blocking keys (bibmine.corpus.candidates), for :meth:`_decide`."""
         wanted = list(dict.fromkeys(key for it in items for key in it.lookup))
-        self._blocks = lookup_blocks(self.db, wanted, self.config.max_candidates)
+        self._blocks = lookup_blocks(self.db, wanted, self.config.max_candidates, self._cands)
 
     # ------------------------------------------------------------ matching stored works
     def best_fuzzy(self, record: Record, keys: list[str], *, before: int | None = None) -> Decision:

@@ -34,6 +34,7 @@ class WorkEditor:
         db.execute("DELETE FROM blocks WHERE work_id=?", (drop,))
         db.execute("DELETE FROM region_placements WHERE work_id=?", (drop,))
         db.execute("DELETE FROM works WHERE id=?", (drop,))
+        self._changed(drop)
         db.executemany(
             "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
             [(keep, sid, rule, score, detail, now()) for sid in moved],
@@ -64,6 +65,12 @@ class WorkEditor:
         self.rebuild(new_id)
         return uid
 
+    def _changed(self, work_id: int) -> None:
+        """A work's values or membership changed (or it is gone): caches of it are stale."""
+        cache = getattr(self, "_cands", None)
+        if cache is not None:
+            cache.forget(work_id)
+
     def insert_single_work(self, uid: str, record: Record) -> int:
         """A new work row for one record (used when a merge is undone)."""
         keys = title_keys(record)
@@ -90,6 +97,7 @@ class WorkEditor:
 
     def rebuild(self, work_id: int) -> str:
         """Recompute a work's shown values and index rows from its source records."""
+        self._changed(work_id)
         rows = self.db.execute(
             "SELECT id, data FROM source_records WHERE work_id=? ORDER BY id", (work_id,)).fetchall()
         uid = self.db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
