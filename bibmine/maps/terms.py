@@ -181,7 +181,8 @@ class TermExtractor:
         """Every term occurrence (key, label) in the record's titles and abstracts, repeats kept."""
         out: list[tuple[str, str]] = []
         for text in [*record.titles, *record.abstracts]:
-            lang = text.lang or guess_lang(text.text)
+            # the script decides between English and Russian: sources tag a Russian title "en" too
+            lang = (guess_lang(text.text) or text.lang) if text.lang in (None, "en", "ru") else text.lang
             out += self.phrases(text.text, lang)
         return out
 

@@ -34,6 +34,14 @@ def test_markup_is_stripped_before_chunking():
         "thin film", "strontium titanate"]
 
 
+def test_a_russian_title_tagged_english_is_read_as_russian():
+    from bibmine.corpus.model import Record, Text
+
+    record = Record(titles=[Text("Метаболизм эстрогенов в позднем репродуктивном периоде", "en")])
+    assert [k for k, _ in TermExtractor().record_terms(record)] == ["метаболизм эстрогенов",
+                                                                     "поздний репродуктивный период"]
+
+
 def test_russian_stop_terms_and_letters():
     assert "статья" in stop_terms("ru")
     got = terms("В статье рассмотрены инновационные кластеры региона, т. е. кластерная политика.", "ru")
