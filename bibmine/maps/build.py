@@ -53,7 +53,13 @@ def default_layout(kind: str) -> LayoutParams:
 def relevance(A: sp.csr_matrix, method: str, sizes: np.ndarray, occ: np.ndarray) -> np.ndarray:
     """Relevance of each column: Kullback-Leibler divergence of its co-occurrence profile from the
     overall occurrence distribution (van Eck & Waltman 2011): general terms co-occur with
-    everything alike and score low.  Terms without co-occurrences score 0."""
+    everything alike and score low.  Terms without co-occurrences score 0.
+
+    As in VOSviewer, a terms map scores relevance on binary counts (a term once per document,
+    whatever ``MapOptions.counting``) and keeps the ``MapOptions.relevance_share`` most relevant
+    of the terms with ``min_occurrences`` (default 0.6, VOSviewer's 60%; ``map terms --relevance``).
+    VOSviewer measures the spread of a term's co-occurrences over clusters of terms; here the
+    spread over the terms themselves, which needs no clustering first."""
     C = cnt.cooccurrence(A, method, sizes).tocsr()
     rows = np.asarray(C.sum(axis=1)).ravel()
     q = occ / occ.sum() if occ.sum() > 0 else occ
