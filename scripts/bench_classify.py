@@ -99,6 +99,8 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--use-n", type=int, default=200, help="texts for grnti-use (slow)")
     ap.add_argument("--only", default="default,baseline,use")
+    ap.add_argument("--also", action="append", default=[], metavar="NAME=PATH",
+                    help="another model folder timed the same way (e.g. the previous default)")
     ap.add_argument("--update-card", action="store_true")
     args = ap.parse_args()
     only = args.only.split(",")
@@ -110,6 +112,8 @@ def main() -> None:
     rows = []
     plan = [("grnti-default", "default", texts), ("baseline", "baseline", texts),
             ("grnti-use", "use", texts[: args.use_n])]
+    plan[1:1] = [(path, name, texts) for name, _, path in (a.partition("=") for a in args.also)]
+    only += [name for name, _, _ in (a.partition("=") for a in args.also)]
     for kind, key, sample in plan:
         if key not in only:
             continue
@@ -121,7 +125,7 @@ def main() -> None:
             except Exception as exc:  # a backend that is not installed is reported, not fatal
                 rows.append({"backend": kind, "processes": procs, "records_per_s": None, "note": f"not run: {exc}"})
                 continue
-            name = "baseline char_wb 2-5 + LinearSVC" if key == "baseline" else kind
+            name = {"baseline": "baseline char_wb 2-5 + LinearSVC", "default": kind, "use": kind}.get(key, key)
             rows.append({"backend": f"{name}, {procs} process{'es' if procs > 1 else ''}",
                          "records_per_s": r["records_per_s"], "peak_mb": r["peak_mb"],
                          "note": f"{r['n']} unseen texts, cold caches; model load {r['load_s']} s apart"})

@@ -130,3 +130,39 @@ def _quality_sections(card: dict) -> list[str]:
                 if q["overall"].get("n", 0) >= 100:
                     lines += ["", f"### {m} on {f}"] + _quality_block(q, f"{m}, {f}")
     return lines
+
+
+NEEDS = {"grnti-default": "nothing more", "grnti-use": '`pip install -e ".[use]"`'}
+EVAL_FILE = "gisnauka_samples_test_docs.csv"
+
+
+def readme_table(models_dir) -> str:
+    """The README's rubric-model table, from the shipped cards (``python -m bibmine.rubrics.card``)."""
+    import json
+    from pathlib import Path
+
+    rows = ["| model | needs | held-out (709 records): accuracy / macro-F1 / in-set | grouped CV: accuracy / in-set "
+            "| unseen texts, cold: records/s (1 / 2 processes) |", "|---|---|---|---|---|"]
+    for path in sorted(Path(models_dir).iterdir()):
+        card_path = path / "card.json"
+        if not card_path.exists():
+            continue
+        card = json.loads(card_path.read_text(encoding="utf-8"))
+        name = card.get("name", path.name)
+        ev = card.get("eval_quality", {})
+        mine = ev.get("new default", ev.get(name, {})).get(EVAL_FILE, {}).get("overall", {})
+        cv = card.get("grouped_cv", {}).get("new default", {}).get("overall", {})
+        speed = {r["backend"]: r.get("records_per_s") for r in card.get("speed", [])}
+        rates = [speed.get(f"{name}, 1 process"), speed.get(f"{name}, 2 processes")]
+        rows.append(
+            f"| `{name}` | {NEEDS.get(name, '')} | "
+            + (" / ".join(_fmt(mine.get(k)) for k in ("accuracy", "macro_f1", "in_set_accuracy")) if mine else "—")
+            + " | " + (" / ".join(_fmt(cv.get(k)) for k in ("accuracy", "in_set_accuracy")) if cv else "—")
+            + " | " + " / ".join(f"{r:,}" for r in rates if r is not None) + " |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    from bibmine.rubrics.model import MODELS_DIR
+
+    print(readme_table(MODELS_DIR))

@@ -225,7 +225,8 @@ class SupervisedClassifier(RubricClassifierBase):
         arrays = {"intercept": self.intercept_, "classes": self.classes_.astype(str)}
         if self.keep_weights < 1.0:  # pruned: store the non-zero weights only
             rows, cols = np.nonzero(self.coef_)
-            arrays.update({"coef_rows": rows.astype(np.int32), "coef_cols": cols.astype(np.int32),
+            arrays.update({"coef_rows": rows.astype(np.uint8 if self.coef_.shape[0] < 256 else np.int32),
+                           "coef_col_deltas": _delta_encode(rows, cols),
                            "coef_vals": _compact(self.coef_[rows, cols]), "coef_shape": np.array(self.coef_.shape)})
         else:
             arrays["coef"] = _compact(self.coef_)
@@ -241,11 +242,38 @@ class SupervisedClassifier(RubricClassifierBase):
             obj.coef_ = arrays["coef"].astype(np.float32)
         else:
             obj.coef_ = np.zeros(tuple(arrays["coef_shape"]), dtype=np.float32)
-            obj.coef_[arrays["coef_rows"], arrays["coef_cols"]] = arrays["coef_vals"].astype(np.float32)
+            rows = arrays["coef_rows"].astype(np.int64)
+            deltas = arrays.get("coef_col_deltas")
+            cols = arrays["coef_cols"] if deltas is None else _delta_decode(rows, deltas)
+            obj.coef_[rows, cols] = arrays["coef_vals"].astype(np.float32)
         obj.intercept_ = arrays["intercept"].astype(np.float32)
         obj.classes_ = arrays["classes"].astype(object)
         obj.temperature_ = meta["temperature_"]
         return obj
+
+
+def _delta_encode(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Column indexes of row-sorted non-zeros as steps from the previous one in the same row (the
+    first of a row absolute): small numbers that compress 2-3x better than the indexes.
+
+    >>> r, c = np.array([0, 0, 0, 2, 2]), np.array([3, 7, 8, 1, 5])
+    >>> d = _delta_encode(r, c); d.tolist(), _delta_decode(r, d).tolist()
+    ([3, 4, 1, 1, 4], [3, 7, 8, 1, 5])
+    """
+    d = np.diff(cols.astype(np.int64), prepend=0)
+    starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1] if len(rows) else np.zeros(0, dtype=np.int64)
+    d[starts] = cols[starts]
+    return d.astype(np.int32)
+
+
+def _delta_decode(rows: np.ndarray, deltas: np.ndarray) -> np.ndarray:
+    total = np.cumsum(deltas.astype(np.int64))
+    base = np.zeros_like(total)
+    if len(rows):
+        starts = np.r_[0, np.flatnonzero(np.diff(rows)) + 1]
+        base[starts] = total[starts] - deltas[starts]
+        base = np.maximum.accumulate(base)
+    return total - base
 
 
 def _compact(coef: np.ndarray) -> np.ndarray:

@@ -63,8 +63,8 @@ def dense_embedder(spec: str):
 
 # The default since issue 19: prefix stems instead of pymorphy3 lemmas, no character n-grams, so a text
 # never seen costs one regex pass and dictionary look-ups (>= 1,000 records/s; see scripts/bench_classify.py)
-STEM_TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": None, "min_df": 2, "max_features": 200_000, "stem": 6,
-                     "lemmatize": False}
+STEM_TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": None, "min_df": 2, "max_features": 250_000, "stem": 6,
+                     "extra_stems": (4, 8), "lemmatize": False}
 
 
 def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None, langs=LANGS,
