@@ -54,7 +54,7 @@ class CandidateCache:
     starts again, so memory stays flat however large the import.
     """
 
-    def __init__(self, size: int = 20000):
+    def __init__(self, size: int = 60000):
         self.size = size
         self.works: dict[int, Candidate] = {}
 
