@@ -33,7 +33,7 @@ from bibmine.rubrics.evaluate import metrics  # noqa: E402
 from bibmine.rubrics.labels import LabeledSet, read_labels  # noqa: E402
 from bibmine.rubrics.model import MODELS_DIR, RubricModel, write_card  # noqa: E402
 from bibmine.rubrics.quality import quality  # noqa: E402
-from bibmine.rubrics.train import STEM_TFIDF_PARAMS, fit_model  # noqa: E402
+from bibmine.rubrics.train import STEM_SVM_PARAMS, STEM_TFIDF_PARAMS, fit_model  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "grnti"
 WEIGHTS = {"gisnauka_samples_valid.csv": 1.0, "egisu_moscow2025_a.csv": 1.0,
@@ -67,7 +67,7 @@ def load_training(eval_texts):
 def fit_default(name: str, sets: list[LabeledSet], level2: bool = True) -> RubricModel:
     main, *rest = [s for s in sets if len(s)]
     return fit_model(name, main, [(s, WEIGHTS[s.source]) for s in rest], backends=BACKENDS, level2=level2,
-                     tfidf_params=STEM_TFIDF_PARAMS)
+                     tfidf_params=STEM_TFIDF_PARAMS, svm_params=STEM_SVM_PARAMS)
 
 
 # ------------------------------------------------------------------ baseline
@@ -109,6 +109,8 @@ def main() -> None:
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--skip-eval", action="store_true")
     ap.add_argument("--no-save", action="store_true")
+    ap.add_argument("--previous", default=str(MODELS_DIR / "grnti-default"),
+                    help="the previous default's folder, scored on eval beside the new one")
     ap.add_argument("--eval-use", action="store_true",
                     help="only: score the shipped grnti-use on grnti/eval and write it into its card")
     args = ap.parse_args()
@@ -158,9 +160,9 @@ def main() -> None:
     evals: dict[str, dict] = {}
     if not args.skip_eval:
         base = fit_baseline(Xb, y)
-        old = RubricModel.load(MODELS_DIR / "grnti-default")
+        old = RubricModel.load(args.previous)
         for f, s in eval_sets.items():
-            preds = {"old default (grnti-default 2026-12-06)": old.predict(s.texts),
+            preds = {f"old default ({old.model_id})": old.predict(s.texts),
                      "new default": model.predict(s.texts),
                      "baseline": base.predict(Xb_eval if f == EVAL[0] else Xb_test)}
             for n, p in preds.items():
@@ -169,6 +171,7 @@ def main() -> None:
     card = model.card
     card["summary"] = SUMMARY
     card["tfidf_params"] = STEM_TFIDF_PARAMS
+    card["svm_params"] = STEM_SVM_PARAMS
     card["training_data"] = [r | {"weight": WEIGHTS.get(r["source"], r["weight"])} for r in card["training_data"]]
     card["grouped_cv"] = {"folds": args.folds, "groups": "organization (EGISU), document (segments), row (others)",
                           **cv}
@@ -177,7 +180,7 @@ def main() -> None:
     card["notes"] = NOTES
     (CACHE / "last_card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.no_save:
-        prev = MODELS_DIR / "grnti-default" / "card.json"
+        prev = Path(args.previous) / "card.json"
         if prev.exists():
             old_card = json.loads(prev.read_text(encoding="utf-8"))
             card["previous_default"] = {k: old_card.get(k) for k in ("trained", "summary", "cv", "eval")}
