@@ -118,6 +118,19 @@ class TitleSource:
                 return f"{self.titles[pair[0]].rstrip('.')}: {' '.join(self.titles[pair[1]].split()[:4])}"
 
 
+def _copy(fields: list[tuple[str, str]], drop: set[str], sep: str, first: str, added: list[tuple[str, str]]
+          ) -> list[str]:
+    """A record's lines without the ``drop`` tags, with ``added`` (tag, value) right after the ``first`` tag."""
+    lines = []
+    for tag, value in fields:
+        if tag in drop:
+            continue
+        lines.append(f"{tag}{sep}{value}")
+        if tag == first:
+            lines.extend(f"{t}{sep}{v}" for t, v in added)
+    return lines
+
+
 def write_wos(path: Path, n: int, seed: int) -> None:
     """N real WoS records, each with its own TI, UT and DI (``seed`` picks the titles: inputs never seen)."""
     blocks = wos_blocks()
@@ -125,16 +138,8 @@ def write_wos(path: Path, n: int, seed: int) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write("FN Clarivate Analytics Web of Science\nVR 1.0\n")
         for i in range(n):
-            fields = blocks[i % len(blocks)]
-            lines = []
-            for tag, value in fields:
-                if tag in _WOS_DROP:
-                    continue
-                lines.append(f"{tag} {value}")
-                if tag == "PT":
-                    lines.append(f"TI {source.next()}")
-            lines.append(f"DI 10.5555/bench.{seed}.{i}")
-            lines.append(f"UT WOS:{seed % 1000:03d}{i:012d}")
+            lines = _copy(blocks[i % len(blocks)], _WOS_DROP, " ", "PT", [("TI", source.next())])
+            lines += [f"DI 10.5555/bench.{seed}.{i}", f"UT WOS:{seed % 1000:03d}{i:012d}"]
             out.write("\n".join(lines) + "\nER\n\n")
         out.write("EF\n")
 
@@ -147,15 +152,8 @@ def write_ris(path: Path, n: int, seed: int) -> None:
     rnd = random.Random(seed + 1)
     with open(path, "w", encoding="utf-8") as out:
         for i in range(n):
-            fields = blocks[i % len(blocks)]
-            lines = []
-            for tag, value in fields:
-                if tag in _RIS_DROP:
-                    continue
-                lines.append(f"{tag}  - {value}")
-                if tag == "TY":
-                    lines.append(f"TI  - {source.next()}")
-                    lines.append(f"AB  - {rnd.choice(abstracts)}")
+            added = [("TI", source.next()), ("AB", rnd.choice(abstracts))]
+            lines = _copy(blocks[i % len(blocks)], _RIS_DROP, "  - ", "TY", added)
             lines.append(f"DO  - 10.5556/bench.{seed}.{i}")
             out.write("\n".join(lines) + "\nER  - \n\n")
 
