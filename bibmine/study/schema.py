@@ -244,7 +244,7 @@ def _baseline_values(spec: dict) -> list[str]:
 
 
 def model_problem(model: str, base: Path) -> str | None:
-    """None when the rubric model resolves (a folder next to the study, a path, or a name under bibmine/rubrics/models/)."""
+    """None when the rubric model resolves (a folder next to the study, a path, or a shipped model name)."""
     from bibmine.rubrics.model import resolve_model
 
     if (base / model / "model.json").exists():
