@@ -58,21 +58,28 @@ def _solid(value: object) -> bool | None:
 
 
 def coefficient_table(coefficients: pd.DataFrame, level: str, lang: str, threshold: float,
-                      labels: dict[str, str], order: list[str] | None = None) -> Table | None:
-    """Categories x regions of one level (latest year), coloured, competences marked, counts as tooltips."""
-    rows = latest(coefficients, level)
+                      labels: dict[str, str], order: list[str] | None = None, year: int | None = None
+                      ) -> Table | None:
+    """Categories x regions of one level and year (the latest unless given), coloured, competences marked,
+    counts as tooltips."""
+    rows = latest(coefficients, level, year)
     if rows.empty:
         return None
     names = Names(coefficients, lang)
+    latest_year = int(coefficients.loc[coefficients["level"] == level, "year"].max())
     year = int(rows["year"].iloc[0])
+    suffix = "" if year == latest_year else f"-{year}"  # the latest year keeps the plain id and sheet name
     first = {r: i for i, r in enumerate(order or [])}  # the study's region order, then as they come
     regions = sorted(dict.fromkeys(rows["region"]), key=lambda r: first.get(r, len(first)))
     rank = {code: i for i, code in enumerate(category_order(level))}
     categories = sorted(dict.fromkeys(rows["category"]), key=lambda c: (rank.get(c, len(rank)), c))
     by_cell = {(r["category"], r["region"]): r for r in rows.to_dict("records")}
-    table = Table(f"coef-{level}", phrase("tbl_coef", lang, level=spec_phrase(f"level_{level}", lang), year=year),
+    sheet = phrase(f"sheet_coef_{level}", lang)
+    table = Table(f"coef-{level}{suffix}", phrase("tbl_coef", lang, level=spec_phrase(f"level_{level}", lang),
+                                                  year=year),
                   [Column(phrase("col_code", lang)), Column(phrase("col_name", lang))]
-                  + [Column(labels[r], "coef") for r in regions], [], sheet=phrase(f"sheet_coef_{level}", lang),
+                  + [Column(labels[r], "coef") for r in regions], [],
+                  sheet=f"{sheet[:26]} {year}" if suffix else sheet,
                   threshold=threshold, frozen_columns=2)
     for i, category in enumerate(categories):
         values = []
@@ -120,6 +127,13 @@ def heatmaps_section(sf: StudyFolder, coefficients: pd.DataFrame | None, thresho
             if table.weak:
                 table.note = p("weak_note", n=len(table.weak), threshold=f"{threshold:.2f}")
             section.blocks.append(TableBlock(table))
+            if level == "st":  # every year the study computed, not only the latest (latest first)
+                years = sorted({int(y) for y in coefficients.loc[coefficients["level"] == "st", "year"]})[::-1]
+                for year in years[1:]:
+                    older = coefficient_table(coefficients, level, sf.lang, threshold, labels,
+                                              order if isinstance(order, list) else None, year=year)
+                    if older is not None:
+                        section.blocks.append(TableBlock(older))
         rel = f"specialization/heatmaps/heatmap_{level}.{sf.lang}.png"
         uri = sf.png_uri(rel) if sf.exists(rel) else None
         if uri:
