@@ -281,6 +281,7 @@ def test_no_file_of_a_study_holds_a_formula_cell(tmp_path):
     review = rows_of(out / "compare" / "review.csv")
     assert ["'" + LINK, "89"] in [row[1:3] for row in review]
     keywords = [row[1] for row in rows_of(out / "maps" / "keywords" / "map.txt", "\t")]
-    assert "'+cmd" in keywords and "'@sum(1" in keywords  # the keyword as the map normalises it, neutralised
+    # the keywords as the map normalises them (a bracket closed, a leading dash dropped), still neutralised
+    assert "'+cmd" in keywords and "'@sum(1)" in keywords
     book = openpyxl.load_workbook(out / "workbook.xlsx")
     assert [c.coordinate for sheet in book for row in sheet.iter_rows() for c in row if c.data_type == "f"] == []
