@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
@@ -48,6 +49,7 @@ class DedupConfig:
     min_title_words: int = 4  # shorter titles ("Editorial", "Introduction") never fuzzy-match
     surname_threshold: float = 85.0
     max_candidates: int = 200  # per blocking key, a guard against degenerate blocks
+    max_reviews: int = 3  # look-alike pairs listed for review per incoming record, closest first
 
 
 def title_keys(record: Record) -> list[str]:
@@ -139,6 +141,8 @@ _GENERIC_WORDS, _NOTICE_PREFIXES, _NOTICE_SUFFIX = _load_title_rules()
 
 def _generic_word(word: str) -> bool:
     return word in _GENERIC_WORDS or (not word.isascii() and word[:_RU_STEM] in _GENERIC_WORDS)
+
+
 _ROMAN = frozenset(["ii", "iii", "iv", "vi", "vii", "viii", "ix", "xi", "xii", "xiii", "xiv", "xv",
                     "xvi", "xvii", "xviii", "xix", "xx"])
 _NUMBERED = frozenset(["part", "parts", "vol", "volume", "issue", "no", "number", "chapter", "section",
@@ -147,6 +151,7 @@ _NUMBERED = frozenset(["part", "parts", "vol", "volume", "issue", "no", "number"
 _DIGITS = re.compile(r"\d+")
 
 
+@lru_cache(maxsize=1 << 16)  # a stored title is compared with many incoming ones
 def title_numbers(key: str) -> tuple[str, ...]:
     """Numbers a title carries (digit runs, Roman numerals), sorted; titles that differ here are different works.
 
@@ -163,6 +168,7 @@ def title_numbers(key: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+@lru_cache(maxsize=1 << 16)
 def is_generic_title(key: str) -> bool:
     """A title that names no particular work (front matter) or a notice about another work.
 

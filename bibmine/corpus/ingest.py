@@ -222,13 +222,19 @@ class Ingestor(WorkEditor):
         return place_of(venue.volume, venue.pages)
 
     def _note_reviews(self, uid: str, decision: Decision) -> None:
-        """Pairs that look alike but a rule keeps apart go to the analyst's review list."""
+        """Pairs that look alike but a rule keeps apart go to the analyst's review list.
+
+        Only the record's ``max_reviews`` closest look-alikes are listed: a series of reports
+        whose titles differ only in their number would otherwise list every pair (quadratic).
+        """
         rows = []
-        for work, score, reason in decision.reviews:
+        stamp = now()
+        closest = sorted(decision.reviews, key=lambda r: -(r[1] if r[1] is not None else 0.0))
+        for work, score, reason in closest[:self.config.max_reviews]:
             other = self._uid_of(work)
             if other != uid:
                 a, b = sorted((uid, other))
-                rows.append((a, b, score, reason, now()))
+                rows.append((a, b, score, reason, stamp))
         if rows:
             self.db.executemany("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
                                 "VALUES (?,?,?,?,?)", rows)

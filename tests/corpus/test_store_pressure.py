@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import sqlite3
 import subprocess
@@ -25,13 +26,26 @@ from bibmine.corpus.store import Corpus
 BIBMINE = [sys.executable, "-m", "bibmine.cli"]
 
 
+WORDS = ("soil", "carbon", "nitrogen", "wheat", "beet", "forest", "river", "steppe", "erosion", "drought",
+         "yield", "climate", "model", "survey", "chernozem", "humus", "water", "sensor", "network", "region",
+         "market", "export", "industry", "science", "patent", "software", "database", "policy", "cluster",
+         "growth", "energy", "transport", "health", "school", "city", "village", "farm")
+
+
+def title(tag: str, i: int) -> str:
+    rnd = random.Random(f"{tag}{i}")
+    return f"Invented {tag} study of {' '.join(rnd.choice(WORDS) for _ in range(7))}"
+
+
 def write_ris(path: Path, n: int, tag: str, abstract_words: int = 5) -> Path:
-    """n distinct INVENTED RIS records, each with its own DOI and title."""
+    """n distinct INVENTED RIS records, each with its own DOI and a title of random words."""
     with open(path, "w", encoding="utf-8") as fh:
         for i in range(n):
-            fh.write(f"TY  - JOUR\nTI  - Invented study {tag} number {i} of chernozem soils in region {i % 7}\n"
-                     f"AU  - Author{i % 50}, A.\nPY  - {2000 + i % 20}\nDO  - 10.5555/{tag}.{i}\n"
-                     f"AB  - {' '.join(f'word{j}' for j in range(abstract_words))}\nER  - \n\n")
+            fh.write(
+                f"TY  - JOUR\nTI  - {title(tag, i)}\n"
+                f"AU  - Author{i % 50}, A.\nPY  - {2000 + i % 20}\nDO  - 10.5555/{tag}.{i}\n"
+                f"AB  - {' '.join(f'word{j}' for j in range(abstract_words))}\nER  - \n\n"
+            )
     return path
 
 
@@ -65,8 +79,12 @@ def test_two_imports_at_once_both_land(tmp_path):
     a = write_ris(tmp_path / "a.ris", 3000, "a")
     b = write_ris(tmp_path / "b.ris", 3000, "b")
     env = {**os.environ, "BIBMINE_CORPUS": str(corpus)}
-    procs = [subprocess.Popen([*BIBMINE, "import", str(f)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for f in (a, b)]
+    procs = [
+        subprocess.Popen(
+            [*BIBMINE, "import", str(f)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for f in (a, b)
+    ]
     outs = [p.communicate(timeout=300) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
     assert "locked" not in "".join(o[1] for o in outs)
@@ -115,9 +133,10 @@ def test_full_disk_on_the_command_line_is_exit_4_without_traceback(tmp_path, mon
 
 def test_killed_import_is_marked_interrupted_on_next_open(tmp_path):
     corpus = tmp_path / "c.sqlite"
-    big = write_ris(tmp_path / "big.ris", 15000, "k", abstract_words=20)
-    proc = subprocess.Popen([*BIBMINE, "import", str(big), "--corpus", str(corpus)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    big = write_ris(tmp_path / "big.ris", 30000, "k", abstract_words=20)
+    proc = subprocess.Popen(
+        [*BIBMINE, "import", str(big), "--corpus", str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         if corpus.exists():
@@ -127,7 +146,7 @@ def test_killed_import_is_marked_interrupted_on_next_open(tmp_path):
             except sqlite3.OperationalError:
                 pass  # the schema is being created
         time.sleep(0.05)
-    time.sleep(1.0)
+    time.sleep(0.3)  # mid-import: 30,000 records take several seconds
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert [r["status"] for r in batch_rows(corpus)] == ["running"]  # what kill -9 leaves
@@ -142,7 +161,7 @@ def test_killed_import_is_marked_interrupted_on_next_open(tmp_path):
     result = CliRunner().invoke(app, ["import", str(big), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     with Corpus(corpus) as c:
-        assert c.count() == 15000
+        assert c.count() == 30000
 
 
 def test_a_missing_path_among_many_is_reported_and_the_others_imported(tmp_path):
@@ -169,8 +188,11 @@ def test_a_corpus_path_that_is_not_a_corpus_is_refused_untouched(tmp_path):
 def test_stats_json_with_dated_and_undated_works(tmp_path):
     corpus = tmp_path / "c.sqlite"
     path = tmp_path / "mixed.ris"
-    path.write_text("TY  - JOUR\nTI  - A dated invented record about soils\nPY  - 2020\nER  - \n\n"
-                    "TY  - JOUR\nTI  - An undated invented record about soils\nER  - \n", encoding="utf-8")
+    path.write_text(
+        "TY  - JOUR\nTI  - A dated invented record about soils\nPY  - 2020\nER  - \n\n"
+        "TY  - JOUR\nTI  - An undated invented record about soils\nER  - \n",
+        encoding="utf-8",
+    )
     assert CliRunner().invoke(app, ["import", str(path), "--corpus", str(corpus)]).exit_code == 0
     result = CliRunner().invoke(app, ["stats", "--json", "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
