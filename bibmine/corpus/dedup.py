@@ -236,13 +236,6 @@ def _guard(a: str, b: str) -> str | None:
     return None
 
 
-def title_score(keys: list[str], year: int | None, surname: str | None, cand: Candidate,
-                config: DedupConfig) -> float | None:
-    """Title similarity (0..100) when year, surname, title and the title guards agree, else None."""
-    score, reason = title_match(keys, year, surname, cand, config)
-    return None if reason else score
-
-
 IdMap = dict[str, frozenset[str]]
 
 
@@ -268,8 +261,3 @@ def id_conflicts(ids: IdMap, other: IdMap) -> list[str]:
 def describe_conflict(schemes: list[str], ids: IdMap, other: IdMap) -> str:
     """``"wos differs: WOS:1 vs WOS:2"`` for the review list."""
     return "; ".join(f"{s} differs: {', '.join(sorted(ids[s]))} vs {', '.join(sorted(other[s]))}" for s in schemes)
-
-
-def ids_conflict(ids: dict[str, str], other: dict[str, str]) -> bool:
-    """True when both carry an identifier of the same scheme with different values."""
-    return bool(id_conflicts(id_map(ids), id_map(other)))

@@ -55,11 +55,6 @@ def _declared_distinct(db: sqlite3.Connection, work_a: int, work_b: int) -> bool
     return row is not None
 
 
-def merge_works(ing: Ingestor, keep: int, drop: int, rule: str, score: float, detail: str | None = None) -> None:
-    """Move every source record of work ``drop`` into ``keep`` and log one merge per record."""
-    ing.absorb(keep, drop, rule, score, detail)
-
-
 def undo_merge(corpus: Corpus, merge_id: int) -> tuple[str, str]:
     """Split the merged source record back out into a work of its own.
 

@@ -119,6 +119,12 @@ class Ingestor(WorkEditor):
         self.config = config or DedupConfig()
         self.fuzzy = fuzzy
         self._cands = CandidateCache()  # stored works as candidates; WorkEditor.rebuild/absorb forget changed ones
+        # per chunk (reset by add_prepared): identifiers and uids of the works met, new works not yet
+        # written, and the stored blocks of the chunk's keys
+        self._ids: dict[int, IdMap] = {}
+        self._uids: dict[int, str] = {}
+        self._pending: list[tuple[int, Prepared]] = []
+        self._blocks: dict = {}
 
     # ------------------------------------------------------------ adding
     def add(self, record: Record, batch: Batch) -> AddResult:
@@ -137,10 +143,8 @@ class Ingestor(WorkEditor):
             # records whose identifier hits turn out to conflict are matched by title too
             self._lookup_candidates([it for it in items if it.keys])
         stamp = now()
-        self._ids: dict[int, IdMap] = {}  # identifiers of the works met in this chunk, written or not
-        self._uids: dict[int, str] = {}
+        self._ids, self._uids, self._pending = {}, {}, []
         next_id = (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1
-        self._pending: list[tuple[int, Prepared]] = []  # new works not yet written
         local_ids: dict[tuple[str, str], list[int]] = defaultdict(list)  # identifiers of this chunk -> works
         local_blocks: dict[str, list[Candidate]] = defaultdict(list)
         results: list[AddResult] = []
@@ -172,10 +176,7 @@ class Ingestor(WorkEditor):
             known[it.fingerprint] = uid
             self._note_reviews(uid, decision)
             if decision.contested:
-                # splitting creates works: write the pending ones first so their ids stay theirs
-                if self._pending:
-                    self._write_new(self._pending, batch, stamp)
-                    self._pending = []
+                self._flush(batch, stamp)  # splitting creates works: the pending ones keep their ids
                 for work, schemes in decision.contested:
                     for moved, rule, score in self._split_ambiguous(work, schemes, it):
                         self.absorb(target, moved, rule, score)
@@ -186,16 +187,19 @@ class Ingestor(WorkEditor):
             cand = Candidate(target, it.year, it.keys, it.surname, it.sorted_keys or None)
             for key in it.blocks:
                 local_blocks[key].append(cand)
+        self._flush(batch, stamp)
+        return results
+
+    def _flush(self, batch: Batch, stamp: str) -> None:
+        """Write this chunk's new works now."""
         if self._pending:
             self._write_new(self._pending, batch, stamp)
             self._pending = []
-        return results
 
     def _flush_if_pending(self, batch: Batch, stamp: str, *works: int) -> None:
         """Write this chunk's new works if any of ``works`` is among them (it is about to change)."""
-        if self._pending and any(wid in works for wid, _ in self._pending):
-            self._write_new(self._pending, batch, stamp)
-            self._pending = []
+        if any(wid in works for wid, _ in self._pending):
+            self._flush(batch, stamp)
 
     def _decide(self, it: Prepared, local_ids: dict, local_blocks: dict) -> Decision:
         hits = list(it.id_hits)
@@ -204,7 +208,7 @@ class Ingestor(WorkEditor):
         cands: list[Candidate] = []
         if self.fuzzy and it.keys:
             # a record takes the works of its title keys first, of its first-author key last
-            blocks = getattr(self, "_blocks", {})
+            blocks = self._blocks
             stored = [blocks[key] for key in sorted(it.lookup, key=_author_last) if key in blocks]
             local = [cand for key in it.lookup for cand in local_blocks.get(key, ())]
             cands = list(it.candidates) + candidates_for(it.keys, stored, local, self.config)
@@ -212,7 +216,7 @@ class Ingestor(WorkEditor):
                       fuzzy=self.fuzzy, place=tuple(it.place), place_of_work=self._place_of)
 
     def _place_of(self, work_id: int) -> Place:
-        for wid, it in getattr(self, "_pending", ()):
+        for wid, it in self._pending:
             if wid == work_id:
                 return tuple(it.place)
         row = self.db.execute("SELECT data FROM work_data WHERE id=?", (work_id,)).fetchone()
@@ -227,14 +231,15 @@ class Ingestor(WorkEditor):
         Only the record's ``max_reviews`` closest look-alikes are listed: a series of reports
         whose titles differ only in their number would otherwise list every pair (quadratic).
         """
-        rows = []
+        others = [(uid, self._uid_of(work), score, reason) for work, score, reason in decision.reviews]
+        others = [r for r in others if r[1] != uid]
+        closest = sorted(others, key=lambda r: -(r[2] if r[2] is not None else 0.0))
+        self._add_reviews(closest[:self.config.max_reviews])
+
+    def _add_reviews(self, pairs: list[tuple[str, str, float | None, str]]) -> None:
+        """Store (uid, uid, score, reason) review pairs, each pair once whatever its order."""
         stamp = now()
-        closest = sorted(decision.reviews, key=lambda r: -(r[1] if r[1] is not None else 0.0))
-        for work, score, reason in closest[:self.config.max_reviews]:
-            other = self._uid_of(work)
-            if other != uid:
-                a, b = sorted((uid, other))
-                rows.append((a, b, score, reason, stamp))
+        rows = [(*sorted((a, b)), score, reason, stamp) for a, b, score, reason in pairs if a != b]
         if rows:
             self.db.executemany("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
                                 "VALUES (?,?,?,?,?)", rows)
@@ -287,10 +292,8 @@ class Ingestor(WorkEditor):
             return []
         for sid in alone:
             new_uid = self.split_out(work_id, sid, "ambiguous: matches works whose identifiers differ")
-            self.db.execute("INSERT OR IGNORE INTO dedup_candidates(uid_a, uid_b, score, reason, created) "
-                            "VALUES (?,?,?,?,?)", (*sorted((new_uid, self._uid_of(work_id))), None,
-                                                   "split out: ambiguous, matches works whose identifiers "
-                                                   f"differ ({', '.join(schemes)})", now()))
+            self._add_reviews([(new_uid, self._uid_of(work_id), None, "split out: ambiguous, matches works "
+                                f"whose identifiers differ ({', '.join(schemes)})")])
         moved = []
         for sid, rule, score in to_it:
             uid = self.split_out(work_id, sid, "published where the other record was, not where its work-mates were")
@@ -344,14 +347,10 @@ class Ingestor(WorkEditor):
                       place_of_work=self._place_of)
 
     def _ids_of(self, work_id: int) -> IdMap:
-        cache = getattr(self, "_ids", None)
-        if cache is not None and work_id in cache:
-            return cache[work_id]
-        found = id_map(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?",
-                                       (work_id,)).fetchall())
-        if cache is not None:
-            cache[work_id] = found
-        return found
+        if work_id not in self._ids:
+            self._ids[work_id] = id_map(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?",
+                                                        (work_id,)).fetchall())
+        return self._ids[work_id]
 
     # ------------------------------------------------------------ writing
     def _write_new(self, pending: list[tuple[int, Prepared]], batch: Batch, stamp: str) -> None:
