@@ -59,26 +59,40 @@ class NotACorpusError(RuntimeError):
     """The path names a file that is not a bibmine corpus (an export, another database)."""
 
 
-def is_corpus_file(path: Path) -> bool:
-    """True when ``path`` is an SQLite file with bibmine's schema (or an empty file bibmine may fill)."""
+# tables every bibmine corpus has had since schema version 1 (migrations/0001_initial.sql)
+CORPUS_TABLES = frozenset({"batches", "works", "source_records"})
+
+
+def corpus_file_problem(path: Path, *, new_ok: bool = True) -> str | None:
+    """None when the existing file ``path`` is a bibmine corpus; else why bibmine must not write into it.
+
+    A corpus is an SQLite file (16-byte header ``SQLite format 3``) with a bibmine schema version
+    and the corpus tables; it is opened read-only to look.  With ``new_ok`` an empty file, or an
+    SQLite file with no table yet, is fine too: bibmine may fill it.
+    """
     try:
         with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError:
-        return False
-    if head == b"":
-        return True
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        return f"{path} cannot be read ({exc.strerror or exc}); bibmine never overwrites it"
+    if new_ok and head == b"":
+        return None
     if head != SQLITE_MAGIC:
-        return False
+        return f"{path} exists and is not a bibmine corpus (not an SQLite file); bibmine never overwrites it"
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         try:
-            names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         finally:
             db.close()
-    except sqlite3.DatabaseError:
-        return False
-    return not names or {"works", "source_records", "batches"} <= names
+    except sqlite3.Error as exc:
+        return f"{path} cannot be read as SQLite ({exc}); bibmine never overwrites it"
+    if new_ok and not tables:
+        return None
+    if version < 1 or not tables >= CORPUS_TABLES:
+        return f"{path} is an SQLite file but not a bibmine corpus (no bibmine schema); bibmine never overwrites it"
+    return None
 
 
 def _pid_alive(pid: int) -> bool:
@@ -119,10 +133,9 @@ class Corpus:
             raise FileNotFoundError(f"no corpus at {self.path} (import files first, or pass --corpus)")
         if self.path.exists() and not self.path.is_file():
             raise NotACorpusError(f"{self.path} is not a regular file, so not a bibmine corpus")
-        if self.path.exists() and not is_corpus_file(self.path):
-            # Never write into a file bibmine did not create: an export, or another database.
-            raise NotACorpusError(f"{self.path} exists and is not a bibmine corpus; "
-                                  "choose another --corpus path (bibmine never overwrites other files)")
+        problem = corpus_file_problem(self.path) if self.path.exists() else None
+        if problem:  # never write into a file bibmine did not create: an export, another database
+            raise NotACorpusError(f"{problem}; choose another --corpus path")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         timeout = float(os.environ.get("BIBMINE_BUSY_TIMEOUT") or BUSY_TIMEOUT_S)
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)

@@ -14,14 +14,11 @@ True
 from __future__ import annotations
 
 import difflib
-import sqlite3
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
-# tables every bibmine corpus has had since schema version 1 (bibmine/corpus/migrations/0001_initial.sql)
-CORPUS_TABLES = frozenset({"batches", "works", "source_records"})
+from bibmine.corpus.store import corpus_file_problem
 
 
 def suggest(value: str, known: Iterable[str]) -> str:
@@ -103,22 +100,7 @@ def corpus_problem(path: Path) -> str | None:
         return None
     if not path.is_file():
         return f"{path} is not a file"
-    with open(path, "rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
-        return f"{path} exists and is not a bibmine corpus (not an SQLite file); bibmine never overwrites it"
-    try:
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            db.close()
-    except sqlite3.Error as exc:
-        return f"{path} cannot be read as SQLite ({exc}); bibmine never overwrites it"
-    if version < 1 or not tables >= CORPUS_TABLES:
-        return f"{path} is an SQLite file but not a bibmine corpus (no bibmine schema); bibmine never overwrites it"
-    return None
+    return corpus_file_problem(path, new_ok=False)
 
 
 def option_choice(value: str, allowed: Iterable[str], option: str) -> str:
