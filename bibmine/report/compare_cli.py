@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
-from bibmine.rubrics.assignments import by_annotator, is_review_file, read_assignments, resolve_ids
+from bibmine.rubrics.assignments import by_annotator, read_assignments, resolve_ids
 from bibmine.rubrics.vocabulary import normalize_code
 
 console = Console()
@@ -150,7 +151,7 @@ def import_labels_cmd(
     annotator: Annotated[str | None, typer.Option("--annotator", help="Annotator for rows without one.")] = None,
 ) -> None:
     """Store manual GRNTI labels (or an analyst's review decisions) in the corpus, with provenance."""
-    from bibmine.corpus.store import file_sha256
+    from bibmine.rubrics.label_import import import_labels, import_note
 
     if not corpus.exists():
         err.print(f"error: no corpus at {corpus}")
@@ -158,24 +159,12 @@ def import_labels_cmd(
     code = 0
     with Corpus(corpus) as c:
         for path in files:
-            rows, rejects = read_assignments(path, annotator=annotator)
-            uids = resolve_ids(c, sorted({r.record_id for r in rows}))
-            kind = "review" if is_review_file(path) else "labels"
-            batch = c.start_batch(kind, str(path), format="assignments", sha256=file_sha256(path))
-            added = 0
-            with c.transaction():
-                for where, reason in rejects:
-                    c.quarantine(batch, str(path), where, reason, None)
-                for r in rows:
-                    batch.n_read += 1
-                    uid = uids.get(r.record_id)
-                    if uid is None:
-                        c.quarantine(batch, str(path), r.location, f"record {r.record_id!r} is not in the corpus",
-                                     None)
-                        continue
-                    added += c.add_rubric(uid, "grnti", r.rubric, "manual", r.annotator, r.score, batch)
-                batch.n_new = added
-                c.finish_batch(batch)
-            console.print(f"{path.name}: {added} manual labels added, {batch.n_rejected} rejected")
+            try:
+                batch = import_labels(c, path, annotator=annotator)
+            except ValueError as exc:
+                err.print(f"error: {escape(str(exc))}", highlight=False)
+                code = max(code, 2)
+                continue
+            console.print(f"{escape(path.name)}: {import_note(batch)}", highlight=False)
             code = max(code, 3 if batch.n_rejected else 0)
     raise typer.Exit(code)

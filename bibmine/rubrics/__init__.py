@@ -19,6 +19,7 @@ _TABLE = {
     "classify_corpus": "bibmine.rubrics.corpus_ops", "explain": "bibmine.rubrics.corpus_ops",
     "suggest_labels": "bibmine.rubrics.corpus_ops",
     "LabeledSet": "bibmine.rubrics.labels", "read_labels": "bibmine.rubrics.labels",
+    "import_labels": "bibmine.rubrics.label_import",
     "Agreement": "bibmine.rubrics.agreement", "between_annotators": "bibmine.rubrics.agreement",
 }
 __all__ = sorted(_TABLE)

@@ -158,26 +158,14 @@ def stage_maps(study: Study) -> str:
 def stage_rubrics(study: Study) -> str:
     """Manual labels in, automatic rubrics out (never over manual ones), distribution, agreement."""
     from bibmine.report.compare import compare, write_outputs
-    from bibmine.rubrics.assignments import corpus_assignments, merge_annotators, read_assignments, resolve_ids
+    from bibmine.rubrics.assignments import corpus_assignments, merge_annotators
+    from bibmine.rubrics.label_import import import_labels, import_note
     from bibmine.rubrics.vocabulary import load_vocabulary, normalize_code
 
     notes = []
     with Corpus(study.corpus) as corpus:
         for path in study.manual_labels:
-            rows, rejects = read_assignments(path)
-            uids = resolve_ids(corpus, sorted({r.record_id for r in rows}))
-            batch = corpus.start_batch("labels", str(path), format="assignments")
-            with corpus.transaction():
-                for where, reason in rejects:
-                    corpus.quarantine(batch, str(path), where, reason, None)
-                for r in rows:
-                    if r.record_id in uids:
-                        corpus.add_rubric(uids[r.record_id], "grnti", r.rubric, "manual", r.annotator, r.score, batch)
-                    else:
-                        corpus.quarantine(batch, str(path), r.location, f"record {r.record_id!r} not in the corpus",
-                                          None)
-                corpus.finish_batch(batch)
-            notes.append(f"{path.name}: {len(rows) - batch.n_rejected} manual labels")
+            notes.append(f"{path.name}: {import_note(import_labels(corpus, path))}")
         if study.model:
             from bibmine.rubrics.predict import classify_with
 
