@@ -9,15 +9,23 @@
 
 Scores are calibrated by temperature scaling: ``predict_proba`` = softmax(decision / T), with T
 chosen to minimize the log-loss of out-of-fold decisions on the training data.
+
+The scikit-learn contract holds (``tests/rubrics/test_estimator_checks.py``): ``__init__`` stores
+parameters only, ``fit`` never changes them and keeps what it learns in attributes ending in ``_``
+(``embedder_`` is a fitted *clone* of the ``embedder`` parameter, so a TF-IDF vocabulary is learned
+again by every fit and by every ``sklearn.base.clone``).  ``embedder`` is a spec (``"tfidf"``,
+``"use"``, ``"st:MODEL"``, ``"passthrough"`` for numeric features) or an embedder instance.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.model_selection import StratifiedKFold
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
 
-from bibmine.rubrics.embedders import Embedder, TfidfEmbedder, embedder_from_state, make_embedder
+from bibmine.rubrics.embedders import Embedder, as_texts, embedder_from_state, make_embedder
 from bibmine.rubrics.vocabulary import load_vocabulary
 
 
@@ -46,30 +54,51 @@ def fit_temperature(scores: np.ndarray, classes: np.ndarray, y) -> float:
     return float(grid[int(np.argmin(losses))])
 
 
-def _resolve_embedder(embedder) -> Embedder:
-    return make_embedder(embedder) if isinstance(embedder, str) else embedder
+def fresh_embedder(embedder) -> Embedder:
+    """An unfitted embedder for an ``embedder`` parameter: a new one from a spec, else a ``clone`` (a
+    pretrained encoder is frozen: its clone is itself).  The parameter itself is never fitted."""
+    return make_embedder(embedder) if isinstance(embedder, str) else clone(embedder)
 
 
-class RubricClassifierBase(BaseEstimator, ClassifierMixin):
+def takes_numbers(embedder) -> bool:
+    """Whether an ``embedder`` parameter takes numeric features (passthrough) rather than texts."""
+    return (embedder == "passthrough") if isinstance(embedder, str) else getattr(embedder, "name", "") == "passthrough"
+
+
+def input_tags(tags, embedder):
+    """scikit-learn tags of a classifier on ``embedder``: texts (strings) or 2-D numeric features."""
+    numeric = takes_numbers(embedder)
+    tags.input_tags.two_d_array = numeric
+    tags.input_tags.sparse = numeric
+    tags.input_tags.string = not numeric
+    return tags
+
+
+class RubricClassifierBase(ClassifierMixin, BaseEstimator):
     """Shared ``predict``/``predict_proba``; subclasses give ``_decision(features)``."""
 
-    temperature_: float = 1.0
-    slow: bool = False  # a member that only the escalation stage of an ensemble should run
+    def __sklearn_tags__(self):
+        return input_tags(super().__sklearn_tags__(), self.embedder)
 
-    def _embed(self, texts):
-        return self.embedder_.transform(texts)
+    def _embed(self, X):
+        check_is_fitted(self)
+        return self.embedder_.transform(X)
 
     def decision_function(self, X) -> np.ndarray:
-        return self._decision(self._embed(list(X)))
+        """Scores per class; with two classes, as scikit-learn: one column, the score of ``classes_[1]``
+        (a binary linear model keeps one row per class, ``[-w, w]``: half the difference is ``w.x + b``)."""
+        d = self._decision(self._embed(X))
+        return (d[:, 1] - d[:, 0]) / 2 if d.shape[1] == 2 else d
 
     def predict_proba(self, X) -> np.ndarray:
-        return self._proba(self._embed(list(X)))
+        return self._proba(self._embed(X))
 
     def _proba(self, features) -> np.ndarray:
         return softmax(self._decision(features) / self.temperature_)
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
 
 
 class ZeroShotClassifier(RubricClassifierBase):
@@ -81,19 +110,30 @@ class ZeroShotClassifier(RubricClassifierBase):
         self.temperature = temperature
         self.langs = langs
 
-    def fit(self, X=None, y=None, **fit_params) -> ZeroShotClassifier:
+    def _descriptions(self) -> tuple[np.ndarray, list[str]]:
         voc = load_vocabulary()
-        self.classes_ = np.array(voc.codes(level=1))
+        classes = np.array(voc.codes(level=1), dtype=object)
         # one description per rubric in every language: a text matches it in either
-        descriptions = [" ".join(voc.description(c, depth=self.depth, lang=lang) for lang in self.langs)
-                        for c in self.classes_]
-        self.embedder_ = _resolve_embedder(self.embedder)
-        if isinstance(self.embedder_, TfidfEmbedder) and not hasattr(self.embedder_.vectorizer, "terms_"):
-            self.embedder_.fit(descriptions + list(X or []))
+        return classes, [" ".join(voc.description(c, depth=self.depth, lang=lang) for lang in self.langs)
+                         for c in classes]
+
+    def fit(self, X=None, y=None) -> ZeroShotClassifier:
+        """A fresh embedder fitted on the rubric descriptions and ``X`` (a TF-IDF vocabulary; pretrained
+        encoders learn nothing); ``y``, when given, only chooses the temperature."""
+        _, descriptions = self._descriptions()
+        texts = [] if X is None else as_texts(X)
+        embedder = fresh_embedder(self.embedder).fit(descriptions + texts)
+        return self.fit_embedded(embedder, texts, y)
+
+    def fit_embedded(self, embedder, X=None, y=None) -> ZeroShotClassifier:
+        """As :meth:`fit` with an embedder already fitted (an ensemble's, shared by its members)."""
+        self.classes_, descriptions = self._descriptions()
+        self.embedder_ = embedder
         self.centroids_ = _fortran(_as_dense(self.embedder_.transform(descriptions)))
         self.temperature_ = self.temperature or 0.05
         if self.temperature is None and X is not None and y is not None and len(X):
-            self.temperature_ = fit_temperature(self.decision_function(X), self.classes_, list(y))
+            self.temperature_ = fit_temperature(self._decision(self.embedder_.transform(X)), self.classes_,
+                                                list(y))
         return self
 
     def _decision(self, features) -> np.ndarray:
@@ -109,8 +149,9 @@ class ZeroShotClassifier(RubricClassifierBase):
 
     @classmethod
     def from_state(cls, meta, arrays, embedder=None) -> ZeroShotClassifier:
-        obj = cls(embedder=meta["embedder"]["spec"], depth=meta["depth"], langs=tuple(meta.get("langs", ["ru"])))
-        obj.embedder_ = embedder or embedder_from_state(meta["embedder"], _sub(arrays, "emb."))
+        emb = embedder or embedder_from_state(meta["embedder"], _sub(arrays, "emb."))
+        obj = cls(embedder=clone(emb), depth=meta["depth"], langs=tuple(meta.get("langs", ["ru"])))
+        obj.embedder_ = emb
         obj.centroids_ = _fortran(arrays["centroids"].astype(np.float32))
         obj.classes_ = arrays["classes"].astype(object)
         obj.temperature_ = meta["temperature_"]
@@ -172,18 +213,30 @@ class SupervisedClassifier(RubricClassifierBase):
             return LogisticRegression(C=self.C, max_iter=1000, class_weight=self.class_weight)
         raise ValueError(f"unknown model {self.model!r}: svm or logreg")
 
-    def fit(self, X, y, sample_weight=None, label_sets=None, features=None) -> SupervisedClassifier:
-        X = list(X)
-        y = np.asarray(y, dtype=object)
-        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-        self.embedder_ = _resolve_embedder(self.embedder)
-        if features is None:
-            if isinstance(self.embedder_, TfidfEmbedder) and not hasattr(self.embedder_.vectorizer, "terms_"):
-                self.embedder_.fit(X)
-            features = self.embedder_.transform(X)
+    def fit(self, X, y, sample_weight=None, label_sets=None) -> SupervisedClassifier:
+        """A fresh embedder fitted on ``X`` (a new TF-IDF vocabulary), then the linear model on its vectors."""
+        embedder = fresh_embedder(self.embedder)
+        if not takes_numbers(self.embedder):
+            X = as_texts(X)
+        features = embedder.fit(X).transform(X)
+        return self.fit_embedded(embedder, features, y, sample_weight=sample_weight, label_sets=label_sets)
+
+    def fit_embedded(self, embedder, features, y, sample_weight=None, label_sets=None) -> SupervisedClassifier:
+        """As :meth:`fit` on ``features`` = ``embedder.transform(X)`` of an embedder already fitted (an
+        ensemble's, shared by its members and embedded once)."""
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        if features.shape[0] != len(y):
+            raise ValueError(f"X has {features.shape[0]} samples but y has {len(y)}")
+        w = _check_sample_weight(sample_weight, features, dtype=np.float64)
+        if not np.any(w > 0):
+            raise ValueError("sample_weight is zero for every sample: nothing to learn from")
+        self.embedder_ = embedder
+        if hasattr(embedder, "n_features_in_"):
+            self.n_features_in_ = embedder.n_features_in_
         rows, labels, weights = _expand(y, w, label_sets, self.secondary_weight)
         est = self._estimator().fit(features[rows], labels, sample_weight=weights)
-        self.classes_ = est.classes_.astype(object)
+        self.classes_ = est.classes_
         self.coef_ = est.coef_.astype(np.float32)
         self.intercept_ = est.intercept_.astype(np.float32)
         if len(self.classes_) == 2:  # binary sklearn models give one row; keep one per class
@@ -212,7 +265,7 @@ class SupervisedClassifier(RubricClassifierBase):
     def _calibrate(self, features, y, w, label_sets) -> float:
         counts = {c: int((y == c).sum()) for c in set(y)}
         folds = min(self.calibration_folds, max(2, min(counts.values())))
-        strat = np.array([c if counts[c] >= folds else "_rare" for c in y], dtype=object)
+        strat = np.array([f"={c}" if counts[c] >= folds else "rare" for c in y])  # one type, whatever y's
         try:
             splits = list(StratifiedKFold(folds, shuffle=True, random_state=self.random_state).split(y, strat))
         except ValueError:
@@ -261,10 +314,11 @@ class SupervisedClassifier(RubricClassifierBase):
 
     @classmethod
     def from_state(cls, meta, arrays, embedder=None) -> SupervisedClassifier:
-        obj = cls(embedder=meta["embedder"]["spec"], model=meta["model"], C=meta["C"],
+        emb = embedder or embedder_from_state(meta["embedder"], _sub(arrays, "emb."))
+        obj = cls(embedder=clone(emb), model=meta["model"], C=meta["C"],
                   secondary_weight=meta["secondary_weight"], keep_weights=meta.get("keep_weights", 1.0),
                   class_weight=meta.get("class_weight"))
-        obj.embedder_ = embedder or embedder_from_state(meta["embedder"], _sub(arrays, "emb."))
+        obj.embedder_ = emb
         if "coef" in arrays:
             obj.coef_ = arrays["coef"].astype(np.float32)
         else:
@@ -325,4 +379,8 @@ def _expand(y, w, label_sets, secondary_weight):
                     rows.append(i)
                     labels.append(c)
                     weights.append(w[i] * secondary_weight)
-    return np.array(rows), np.array(labels, dtype=object), np.array(weights)
+    y = np.asarray(y)
+    out = y if len(labels) == len(y) else np.array(labels, dtype=y.dtype if y.dtype.kind in "US" else object)
+    rows, weights = np.array(rows), np.array(weights)
+    keep = weights > 0  # a zero weight is a row left out, as scikit-learn means it
+    return rows[keep], out[keep], weights[keep]

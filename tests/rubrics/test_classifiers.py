@@ -68,7 +68,7 @@ def test_model_save_load_gives_identical_predictions(small_model, small_model_di
 def test_ensemble_beats_its_zero_shot_part_and_ranks_top_k(small_model, invented):
     test = invented.subset(range(42, 60))
     ens_acc = metrics(test.labels, small_model.predict(test.texts))["accuracy"]
-    zs = dict(small_model.level1.members)["tfidf-zeroshot"]
+    zs = dict(small_model.level1.members_)["tfidf-zeroshot"]
     assert ens_acc > metrics(test.labels, zs.predict(test.texts))["accuracy"]
     ranked = small_model.classify(test.texts[:3], k=3, threshold=0.0)
     assert all(len(r) == 3 and r[0][1] >= r[1][1] >= r[2][1] for r in ranked)

@@ -49,7 +49,7 @@ def test_int8_weights_save_and_load_exactly(invented, tmp_path):
 
     model = fit_model("q", invented.subset(range(42)), [], backends=("tfidf-svm",), vocabulary_weight=0.0,
                       level2=False)
-    svm = model.level1.members[0][1]
+    svm = model.level1.members_[0][1]
     assert svm.keep_weights == 0.3 and svm.coef_scale_.dtype == np.float32
     steps = svm.coef_ / svm.coef_scale_[:, None]
     assert np.allclose(steps, np.round(steps), atol=1e-3) and np.abs(steps).max() <= 127.001
