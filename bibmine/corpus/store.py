@@ -12,7 +12,7 @@ import hashlib
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -322,6 +322,20 @@ class Corpus:
             for _, record in records:
                 yield record
             last = rows[-1][0]
+
+    def works_of(self, uids: Iterable[str], *, enrich: bool = True) -> Iterator[Record]:
+        """The works with these ids, as :meth:`iter_works` gives them, in id order; unknown ids are left out."""
+        ids = list(dict.fromkeys(uids))
+        for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+            part = ids[start:start + 500]
+            yield from self.iter_works(where=f"uid IN ({','.join('?' * len(part))})", params=tuple(part),
+                                       enrich=enrich)
+
+    def work_regions(self, uids: Iterable[str] | None = None) -> dict[str, list[str]]:
+        """Regions (ISO 3166-2 codes) of each work's affiliations, as the regions stage placed them or the
+        source gave them; every work, or those of ``uids``.  A work with no placed affiliation maps to []."""
+        works = self.iter_works() if uids is None else self.works_of(uids)
+        return {w.id: sorted({a.region for a in w.affiliations if a.region}) for w in works}
 
     def _enrich(self, records: list[tuple[int, Record]]) -> None:
         by_id = dict(records)

@@ -1,4 +1,5 @@
-"""``bibmine compare``: manual vs automatic rubric assignment, and the effect on competences.
+"""The files of ``bibmine compare``: manual vs automatic rubric assignment, and the effect on competences
+(the analysis itself is :func:`bibmine.rubrics.comparison.compare`).
 
 Writes into the output folder:
 
@@ -14,51 +15,10 @@ Writes into the output folder:
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibmine.rubrics.agreement import Agreement, agreement, between_annotators
+from bibmine.rubrics.comparison import Comparison, Labels, compare  # noqa: F401  (the analysis: bibmine.rubrics)
 from bibmine.safe_csv import safe_writer
-from bibmine.specialization.effect import Effect, compare_assignments
-
-Labels = dict[str, list[str]]
-
-
-@dataclass
-class Comparison:
-    agreement: Agreement
-    annotators: dict[tuple[str, str], Agreement] = field(default_factory=dict)
-    effect: Effect | None = None
-    effect_note: str = ""
-    files: list[Path] = field(default_factory=list)
-
-    def as_json(self) -> dict:
-        out = self.agreement.summary()
-        out["per_rubric"] = [r.__dict__ for r in self.agreement.per_rubric]
-        out["confusion"] = {"rubrics": self.agreement.rubrics, "matrix": self.agreement.confusion}
-        out["between_annotators"] = [
-            {"a": a, "b": b, **ag.summary()} for (a, b), ag in sorted(self.annotators.items())]
-        out["effect"] = self.effect.summary() if self.effect else {"skipped": self.effect_note}
-        return out
-
-
-def compare(manual_by_annotator: dict[str, Labels], automatic: Labels, *,
-            regions: dict[str, list[str]] | None = None, counting: str = "whole", threshold: float = 1.0,
-            bootstrap: int = 1000) -> Comparison:
-    """All figures; ``manual_by_annotator`` may hold several annotators (merged: first by name wins)."""
-    manual: Labels = {}
-    for who in sorted(manual_by_annotator):
-        for rid, codes in manual_by_annotator[who].items():
-            manual.setdefault(rid, codes)
-    result = Comparison(agreement(manual, automatic, bootstrap=bootstrap))
-    if len(manual_by_annotator) > 1:
-        result.annotators = between_annotators(manual_by_annotator)
-    if regions and any(regions.get(r) for r in manual):
-        result.effect = compare_assignments(manual, automatic, regions, counting=counting, threshold=threshold)
-    else:
-        result.effect_note = "no regions known for the labelled records (import them into a corpus and run " \
-                             "'bibmine regions assign', or add a region column)"
-    return result
 
 
 def write_outputs(result: Comparison, out_dir: Path, *, manual: Labels, automatic: Labels,

@@ -12,24 +12,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
-from bibmine.rubrics.assignments import by_annotator, read_assignments, resolve_ids
-from bibmine.rubrics.vocabulary import normalize_code
+from bibmine.rubrics.assignments import by_annotator, merge_annotators, read_assignments, resolve_ids
 
 console = Console()
 err = Console(stderr=True, soft_wrap=True)
-
-
-def _labels_with_texts(path: Path, level: int):
-    """A labelled text set (gisnauka, RuSciBench, ...): manual labels and the texts, ids 'row N'."""
-    from bibmine.rubrics.labels import read_labels
-
-    data = read_labels(path)
-    ids = [f"row {i + 1}" for i in range(len(data.texts))]
-    manual = {}
-    for rid, main, codes in zip(ids, data.labels, data.label_sets, strict=True):
-        first = normalize_code(main, level)
-        manual[rid] = [first] + sorted({normalize_code(c, level) for c in codes} - {first})
-    return {"manual": manual}, dict(zip(ids, data.texts, strict=True))
 
 
 def compare_cmd(
@@ -48,7 +34,9 @@ def compare_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
     """Agreement of manual and automatic GRNTI rubrics, and what it does to the competences."""
-    from bibmine.report.compare import compare, write_outputs
+    from bibmine.report.compare import write_outputs
+    from bibmine.rubrics.comparison import compare, predict_labels, text_set_labels
+    from bibmine.rubrics.text import record_text
 
     if (automatic is None) == (model is None):
         raise typer.BadParameter("give exactly one of --automatic FILE or --model NAME")
@@ -57,10 +45,11 @@ def compare_cmd(
         rows, rejects = read_assignments(manual)
         manual_labels = by_annotator(rows, level)
     except ValueError:  # not an assignment file: a labelled text set
-        manual_labels, texts = _labels_with_texts(manual, level)
+        manual_labels, texts = text_set_labels(manual, level)
         rejects = []
     for where, reason in rejects[:5]:
-        err.print(f"skipped {where}: {reason}")
+        err.print(f"skipped {escape(where)}: {escape(reason)}", highlight=False)
+    merged = merge_annotators(manual_labels)
     scores: dict[str, float] = {}
     if automatic is not None:
         arows, arejects = read_assignments(automatic)
@@ -71,48 +60,25 @@ def compare_cmd(
     corpus_path = corpus or default_corpus_path()
     if corpus_path.exists():
         with Corpus(corpus_path) as c:
-            ids = sorted({rid for labels in manual_labels.values() for rid in labels})
-            uids = resolve_ids(c, ids)
-            for rid, uid in uids.items():
-                work = c.get(uid)
-                titles[rid] = work.title or ""
-                texts.setdefault(rid, _work_text(work))
-                regions[rid] = sorted({r[0] for r in c.db.execute(
-                    "SELECT DISTINCT p.region FROM region_placements p JOIN works w ON w.id=p.work_id "
-                    "WHERE w.uid=? AND p.region IS NOT NULL", (uid,))})
+            uids = resolve_ids(c, sorted(merged))
+            works = {w.id: w for w in c.works_of(uids.values())}
+            placed = c.work_regions(uids.values())
+        for rid, uid in uids.items():
+            titles[rid] = works[uid].title or ""
+            texts.setdefault(rid, record_text(works[uid]))
+            regions[rid] = placed[uid]
     if model is not None:
-        auto, scores = _classify(model, texts, level)
+        if not texts:
+            raise typer.BadParameter("--model needs the records' texts: a labelled text set, or a corpus holding "
+                                     "the records", param_hint="--model")
+        auto, scores = predict_labels(model, texts, level=level)
     result = compare(manual_labels, auto, regions=regions, counting=counting, threshold=threshold,
                      bootstrap=bootstrap)
-    merged = {}
-    for who in sorted(manual_labels):
-        for rid, codes in manual_labels[who].items():
-            merged.setdefault(rid, codes)
     write_outputs(result, out, manual=merged, automatic=auto, scores=scores, titles=titles)
     if as_json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False, default=str))
         return
     _print_summary(result, out)
-
-
-def _work_text(work) -> str:
-    from bibmine.rubrics.text import record_text
-
-    return record_text(work)
-
-
-def _classify(model: str, texts: dict[str, str], level: int) -> tuple[dict[str, list[str]], dict[str, float]]:
-    """Top-3 codes and the top score per record from a rubric model."""
-    from bibmine.rubrics.predict import predict_texts
-
-    if not texts:
-        raise typer.BadParameter("--model needs the records' texts: a labelled text set, or a corpus holding "
-                                 "the records", param_hint="--model")
-    ids = list(texts)
-    ranked = predict_texts(model, [texts[i] for i in ids], top_k=3, level=level)
-    auto = {rid: [code for code, _ in best] for rid, best in zip(ids, ranked, strict=True)}
-    scores = {rid: best[0][1] for rid, best in zip(ids, ranked, strict=True) if best}
-    return auto, scores
 
 
 def _print_summary(result, out: Path) -> None:

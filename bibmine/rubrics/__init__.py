@@ -20,6 +20,7 @@ _TABLE = {
     "suggest_labels": "bibmine.rubrics.corpus_ops",
     "LabeledSet": "bibmine.rubrics.labels", "read_labels": "bibmine.rubrics.labels",
     "import_labels": "bibmine.rubrics.label_import",
+    **dict.fromkeys(("Comparison", "compare", "predict_labels", "text_set_labels"), "bibmine.rubrics.comparison"),
     "Agreement": "bibmine.rubrics.agreement", "between_annotators": "bibmine.rubrics.agreement",
 }
 __all__ = sorted(_TABLE)

@@ -157,8 +157,9 @@ def stage_maps(study: Study) -> str:
 
 def stage_rubrics(study: Study) -> str:
     """Manual labels in, automatic rubrics out (never over manual ones), distribution, agreement."""
-    from bibmine.report.compare import compare, write_outputs
+    from bibmine.report.compare import write_outputs
     from bibmine.rubrics.assignments import corpus_assignments, merge_annotators
+    from bibmine.rubrics.comparison import compare
     from bibmine.rubrics.label_import import import_labels, import_note
     from bibmine.rubrics.vocabulary import load_vocabulary, normalize_code
 
@@ -176,7 +177,7 @@ def stage_rubrics(study: Study) -> str:
         automatic = corpus_assignments(corpus, "automatic")
         titles = {w.id: w.title or "" for w in corpus.iter_works(enrich=False)}
         # the report's "effect on S&T competences" needs the labelled records' regions (placed by now)
-        placed = {w.id: sorted({a.region for a in w.affiliations if a.region}) for w in corpus.iter_works()}
+        placed = corpus.work_regions()
         scores = {r["uid"]: r["score"] for r in reversed(corpus.rubrics(source="automatic")) if r["score"] is not None}
     vocab = load_vocabulary()
     counts: dict[str, Counter] = {"manual": Counter(), "automatic": Counter()}
