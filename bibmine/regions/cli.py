@@ -58,7 +58,7 @@ def locate(
             typer.echo(json.dumps(d, ensure_ascii=False))
         else:
             where = " / ".join(str(v) for v in (d["country"], d["region"], d["city"], d["organization"]) if v)
-            typer.echo(f"{d['text']}\t{where or '-'}\t{d['status']}\t{d['confidence']}")
+            typer.echo(f"{d['text']}\t{where or '-'}\t{d['status']}\t{d['match_score']}")
 
 
 CorpusOpt = Annotated[Path | None, typer.Option("--corpus", envvar="BIBMINE_CORPUS", help="Corpus SQLite file.")]

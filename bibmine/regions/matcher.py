@@ -30,8 +30,12 @@ from bibmine.regions.rules import (
 )
 
 CLASS_RANK = {"city": 0, "postal": 1, "subject": 2, "org": 3, "acronym": 4, "adjective": 5, "fuzzy": 6}
-BASE_CONFIDENCE = {"city": 0.95, "postal": 0.9, "subject": 0.95, "org": 0.93, "acronym": 0.8,
-                   "adjective": 0.7, "fuzzy": 0.6}
+# The match score of a placement decided by each rule class: a hand-set ranking of how direct the
+# evidence is, NOT a probability (it was never fitted to labelled affiliations; docs/regions.md).
+BASE_SCORE = {"city": 0.95, "postal": 0.9, "subject": 0.95, "org": 0.93, "acronym": 0.8,
+              "adjective": 0.7, "fuzzy": 0.6}
+FOREIGN_SCORE = 0.9  # a foreign country, decided by the country rules
+COUNTRY_ONLY_SCORE = 0.8  # Russia, with no federal subject
 KIND_ORDER = {"trap": 0, "org": 1, "subject": 2, "city": 3, "country": 4, "us_state": 4,
               "foreign_city": 4, "acronym": 5, "adj": 6}
 PLACE_KINDS = frozenset(("city", "subject", "adj", "country", "foreign_city", "us_state"))
@@ -47,16 +51,24 @@ class Placement:
     city: str | None = None
     organization: str | None = None
     macroregion: str | None = None
-    confidence: float = 0.0
+    # how direct the deciding evidence is, 0..0.99: a hand-set score per rule (BASE_SCORE), not a
+    # calibrated probability; compare placements by it, do not read it as a chance of being right
+    match_score: float = 0.0
     method: str | None = None  # the rule class that decided the subject (or the country)
     status: str = "unresolved"  # placed | country | ambiguous | unresolved
     evidence: list[dict] = field(default_factory=list)
 
+    @property
+    def confidence(self) -> float:
+        """The former name of :attr:`match_score` (kept so that old code and outputs still read)."""
+        return self.match_score
+
     def to_dict(self) -> dict:
+        """Fields as JSON; ``confidence`` repeats ``match_score`` for readers of the old output."""
         return {"text": self.text, "country": self.country, "region": self.region, "city": self.city,
                 "organization": self.organization, "macroregion": self.macroregion,
-                "confidence": self.confidence, "method": self.method, "status": self.status,
-                "evidence": self.evidence}
+                "match_score": self.match_score, "confidence": self.match_score, "method": self.method,
+                "status": self.status, "evidence": self.evidence}
 
 
 @dataclass
@@ -103,7 +115,7 @@ class Matcher:
         if note:
             p.evidence.append({"rule": "country-rule", "text": decider.text if decider else None, "value": note})
         if country and country != "RU":
-            p.country, p.status, p.method, p.confidence = country, "country", decider.rule, 0.9
+            p.country, p.status, p.method, p.match_score = country, "country", decider.rule, FOREIGN_SCORE
             p.evidence.append({"rule": decider.rule, "text": decider.text, "value": country})
             if votes:
                 p.evidence.append({"rule": "russian-place-ignored", "text": votes[0].text,
@@ -121,7 +133,7 @@ class Matcher:
                 country is None and self._ambiguous_ru):
             p.country = "RU"
             if p.status == "unresolved":
-                p.status, p.confidence = "country", 0.8
+                p.status, p.match_score = "country", COUNTRY_ONLY_SCORE
                 p.method = p.method or (decider.rule if decider else "org")
         return p
 
@@ -317,13 +329,13 @@ class Matcher:
         winners = [v for v in votes if v.subject == subject]
         method = min(winners, key=lambda v: CLASS_RANK[v.cls]).cls
         classes = {v.cls for v in winners}
-        conf = BASE_CONFIDENCE[method] + 0.02 * (len(classes) - 1)
+        score = BASE_SCORE[method] + 0.02 * (len(classes) - 1)  # each further rule class that agrees
         losers = sorted({v.subject for v in votes} - {subject})
         if losers:
-            conf *= 0.85
+            score *= 0.85  # another subject was named too
             p.evidence.append({"rule": "conflict", "text": None, "value": f"{subject} preferred over {losers}"})
         p.region, p.method, p.status = subject, method, "placed"
-        p.confidence = round(min(conf, 0.99), 2)
+        p.match_score = round(min(score, 0.99), 2)
         p.macroregion = self.gazetteer.macroregion_of(subject)
         if method == "fuzzy":
             fz = next(v for v in winners if v.cls == "fuzzy")

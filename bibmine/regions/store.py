@@ -17,13 +17,14 @@ from bibmine.corpus.store import Corpus, now
 
 def placement_rows(matcher, records: list[Record]) -> list[tuple[str | None, list[tuple]]]:
     """``(work id, rows)`` per record, one row per affiliation: (aff_index, raw, country, region, city,
-    organization, macroregion, confidence, method, status, evidence JSON), as ``region_placements``
-    stores them.  Each distinct affiliation string of the batch is placed once (real corpora repeat
-    the same strings thousands of times)."""
+    organization, macroregion, match score, method, status, evidence JSON), as ``region_placements``
+    stores them (the match score in its column ``confidence``, the name of schema 3).  Each distinct
+    affiliation string of the batch is placed once (real corpora repeat the same strings thousands of
+    times)."""
     distinct = list(dict.fromkeys(a.raw for r in records for a in r.affiliations))
     found = {}
     for text, p in zip(distinct, matcher.locate_many(distinct), strict=True):
-        found[text] = (p.text, p.country, p.region, p.city, p.organization, p.macroregion, p.confidence, p.method,
+        found[text] = (p.text, p.country, p.region, p.city, p.organization, p.macroregion, p.match_score, p.method,
                        p.status, json.dumps(p.evidence, ensure_ascii=False))
     return [(r.id, [(i, *found[a.raw]) for i, a in enumerate(r.affiliations)]) for r in records]
 
@@ -72,7 +73,8 @@ def placements(corpus: Corpus, uid: str) -> list[dict]:
         "SELECT p.* FROM region_placements p JOIN works w ON w.id=p.work_id WHERE w.uid=? ORDER BY p.aff_index",
         (uid,),
     )
-    return [{**dict(r), "evidence": json.loads(r["evidence"])} for r in rows]
+    # the column keeps its schema-3 name ``confidence``; ``match_score`` is what it holds (docs/regions.md)
+    return [{**dict(r), "match_score": r["confidence"], "evidence": json.loads(r["evidence"])} for r in rows]
 
 
 def placed_records(corpus: Corpus) -> Iterator[Record]:

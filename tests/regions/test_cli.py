@@ -19,7 +19,9 @@ def test_locate_json_one_object_per_line(tmp_path):
     assert [d["region"] for d in lines] == ["RU-KRS", "RU-TAM", None]
     assert [d["country"] for d in lines] == ["RU", "RU", "US"]
     first = lines[0]
-    assert set(first) >= {"text", "country", "region", "city", "organization", "macroregion", "confidence", "evidence"}
+    assert set(first) >= {"text", "country", "region", "city", "organization", "macroregion", "match_score",
+                          "confidence", "evidence"}
+    assert first["match_score"] == first["confidence"]
     assert (first["city"], first["macroregion"]) == ("Kursk", "CBE")
     assert first["organization"] == "Kursk State Medical University"
     assert {"rule": "city", "text": "Kursk", "value": "Kursk (RU-KRS)"} in first["evidence"]

@@ -61,7 +61,7 @@ def test_full_placement_of_a_russian_address(matcher):
                        "ул. Московская, 30")
     assert (p.country, p.region, p.city, p.macroregion) == ("RU", "RU-LIP", "Lipetsk", "CBE")
     assert p.organization == "Lipetsk State Technical University"
-    assert p.method == "city" and p.confidence == 0.99
+    assert p.method == "city" and p.match_score == 0.99
     rules = {e["rule"]: e for e in p.evidence}
     assert rules["postal-code"]["text"] == "398055" and rules["postal-code"]["value"] == "RU-LIP"
     assert rules["street-ignored"]["text"] == "Московская"  # ul. Moskovskaya is not Moscow
@@ -157,10 +157,23 @@ def test_common_words_need_a_marker(matcher):
 
 def test_misspelling_goes_through_the_fuzzy_fallback(matcher):
     p = matcher.locate("Varonezh, Russia")
-    assert (p.region, p.method, p.confidence) == ("RU-VOR", "fuzzy", 0.6)
+    assert (p.region, p.method, p.match_score) == ("RU-VOR", "fuzzy", 0.6)
 
 
 def test_empty_and_placeless_strings(matcher):
     assert matcher.locate("").status == "unresolved"
     p = matcher.locate("Department of Chemistry, Faculty of Science")
     assert (p.country, p.region, p.status) == (None, None, "unresolved")
+
+
+def test_match_score_is_a_hand_set_rule_score_and_confidence_its_old_name(matcher):
+    """The score ranks how direct the deciding evidence is (docs/regions.md); it is not a calibrated
+    probability, so it is named ``match_score``; ``confidence`` still reads it (old code, old JSON)."""
+    from bibmine.regions.matcher import BASE_SCORE
+
+    p = matcher.locate("Lipetsk, Russia")
+    assert p.match_score == BASE_SCORE["city"] == p.confidence
+    d = p.to_dict()
+    assert d["match_score"] == d["confidence"] == 0.95
+    conflict = matcher.locate("Voronezh State University, Lipetsk")  # two subjects named: the score drops
+    assert conflict.match_score < BASE_SCORE[conflict.method]

@@ -45,6 +45,7 @@ def test_assign_stats_explain_unresolved(tmp_path):
     result = runner.invoke(app, ["explain", uids[0], "--corpus", str(path)])
     first = json.loads(result.stdout.splitlines()[0])
     assert (first["region"], first["method"]) == ("RU-VOR", "city")
+    assert first["match_score"] == first["confidence"] > 0  # stored in the schema-3 column "confidence"
     assert {"rule": "city", "text": "Воронеж", "value": "Voronezh (RU-VOR)"} in first["evidence"]
     result = runner.invoke(app, ["unresolved", "--corpus", str(path)])
     assert result.stdout.splitlines() == ["2\tunresolved\tКафедра физики"]
