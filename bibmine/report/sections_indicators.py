@@ -17,7 +17,7 @@ from bibmine.report.folder import StudyFolder
 from bibmine.report.locale import fmt, percent
 from bibmine.report.model import Chart, Column, Figures, Notice, Section, Table, TableBlock, Text
 from bibmine.report.phrases import phrase
-from bibmine.report.russia_map import subject_name, tile_map
+from bibmine.report.russia_map import subject_map, subject_name
 from bibmine.report.svg import bar_chart, line_chart, range_chart, sankey, scatter_chart
 from bibmine.specialization.coefficients import latest
 
@@ -188,7 +188,7 @@ def russia_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshold
         _missing(sf, section)
     else:
         counts = {r["name"]: r["documents"] for r in data.get("subjects") or []}
-        section.blocks.append(Chart("russia-records", p("russia_records"), tile_map(
+        section.blocks.append(Chart("russia-records", p("russia_records"), subject_map(
             counts, p("russia_records_alt"), lang, highlight=study, legend=p("ind_col_documents")),
             p("russia_records_alt"), tables["ind-subjects"], caption=p("russia_caption")))
     st = None if coefficients is None else latest(coefficients, "st")
@@ -200,7 +200,7 @@ def russia_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshold
     table = Table("russia-competences", p("russia_competences"),
                   [Column(p("ind_col_code")), Column(p("ind_col_subject")), Column(p("russia_col_competences"), "int")],
                   rows, sheet=p("russia_sheet_competences"), frozen_columns=2)
-    section.blocks.append(Chart("russia-competences", p("russia_competences"), tile_map(
+    section.blocks.append(Chart("russia-competences", p("russia_competences"), subject_map(
         competences, p("russia_competences_alt"), lang, highlight=study, legend=p("russia_col_competences")),
         p("russia_competences_alt"), table, caption=p("russia_caption")))
     mine = st[st.region.isin(study)] if study else st
@@ -214,7 +214,7 @@ def russia_section(sf: StudyFolder, coefficients: pd.DataFrame | None, threshold
                        [Column(p("ind_col_code")), Column(p("ind_col_subject")), Column(p("russia_col_ratio"), "coef")],
                        [[r, subject_name(r, lang), v] for r, v in sorted(values.items(), key=lambda kv: -kv[1])],
                        threshold=threshold, frozen_columns=2)
-        section.blocks.append(Chart(f"russia-st-{code}", p("russia_ratio", rubric=name), tile_map(
+        section.blocks.append(Chart(f"russia-st-{code}", p("russia_ratio", rubric=name), subject_map(
             values, p("russia_ratio_alt", rubric=name), lang, highlight=study, digits=2, threshold=threshold,
             legend=p("russia_ratio_legend", threshold=fmt(threshold, lang, 2))),
             p("russia_ratio_alt", rubric=name), ratios))

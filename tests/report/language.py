@@ -18,7 +18,7 @@ ALLOW = {"bibmine", "bibliometrix", "biblioshiny", "vosviewer", "utc", "doi", "i
          "html", "png", "sha", "python", "r²", "okved", "feacn", "nace", "hs", "lens", "fips", "rospatent", "leiden",
          "louvain", "tf", "idf", "use", "minilm", "sentence", "transformers", "torch", "pandas", "numpy", "scipy",
          "scikit", "learn", "msgspec", "rapidfuzz", "networkx", "igraph", "leidenalg", "matplotlib", "openpyxl",
-         "pymorphy", "ris", "wos", "medline", "bibtex", "jsonl", "javascript"}
+         "pymorphy", "ris", "wos", "medline", "bibtex", "jsonl", "javascript", "natural", "earth", "admin"}
 SKIP_TAGS = {"script", "style", "title", "head"}
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 from bibmine.report.locale import fmt, percent
-from bibmine.report.russia_map import tile_map, tiles
 from bibmine.report.sections_summary import _rubric_item
 from bibmine.report.svg import bar_chart, line_chart, sankey
 from bibmine.specialization.vocab import Names
@@ -39,18 +38,6 @@ def test_sankey_bands():
     assert svg.count('class="mk"') == 3
 
 
-def test_tile_map_of_russia():
-    grid = tiles()
-    assert len(grid) == 85 and len(set(grid.values())) == 85
-    svg = tile_map({"RU-VOR": 4, "RU-LIP": 2, "RU-BEL": 2}, "Map", "ru", highlight={"RU-LIP"})
-    assert svg.count('class="mk tile"') == 85
-    vor = re.search(r'data-code="RU-VOR"[^>]*fill="(#[0-9a-f]+)"', svg).group(1)
-    assert vor == "#08519c"  # the peak gets the darkest shade
-    assert re.search(r'data-code="RU-LIP"[^>]*stroke="#d62728"', svg)  # a study region is framed
-    assert "Липецкая область (RU-LIP): 2" in svg and "Москва (RU-MOW): —" in svg
-    assert '<path d="M' in svg  # macroregion borders
-
-
 def test_summary_item_with_counts_and_interval():
     row = {"category": "00", "value": 1.64, "count": 3, "region_total": 400, "ci_low": 0.55, "ci_high": 3.9}
     en, ru = _rubric_item(row, Names(None, "en"), "en"), _rubric_item(row, Names(None, "ru"), "ru")
@@ -68,7 +55,7 @@ def test_summary_and_indicators_in_the_report(built):
     # 1 document in 2019, 3 in 2021: (3 / 1) ** (1 / 2) - 1 = 73.2 %
     assert "<dt>Годовой темп роста</dt><dd>73,2\xa0%</dd>" in ru
     assert HOSTILE_KEYWORD not in en and "&lt;svg onload=alert(4)&gt;" in en
-    assert en.count('class="mk tile"') >= 85 and 'id="chart-threefield"' in en
+    assert en.count('class="mk area"') >= 89 and 'id="chart-threefield"' in en
 
 
 def test_summary_says_what_changed_between_periods():

@@ -4,7 +4,7 @@ Without a browser: each report is in one language only (:mod:`.language`: no Lat
 Russian report outside record content, codes and proper names; no Cyrillic word in the English one),
 the summary comes first, and the contradictions of issue 22 are gone. In headless Chromium (Debian's
 ``chromium`` and ``chromium-driver``): no console error, no chart without marks, the map of Russia has
-its 85 tiles, and screenshots of the summary, the charts and the map at desktop and print widths, in
+its 89 subjects, and screenshots of the summary, the charts and the map at desktop and print widths, in
 both languages, are written to ``BIBMINE_SCREENSHOTS`` (default: the test's tmp folder).
 """
 
@@ -89,9 +89,12 @@ def test_charts_map_and_screenshots(browser, demo, tmp_path, lang):
                                      chart.find_element(By.CSS_SELECTOR, "svg"))
         assert box[0] > 200 and box[1] > 50, f"{key}: not drawn ({box})"
         assert chart.find_element(By.CSS_SELECTOR, "svg").get_attribute("aria-label")  # alt text
-    tiles = browser.find_elements(By.CSS_SELECTOR, "#chart-russia-records rect.tile")
-    assert len(tiles) == 85
-    assert {t.get_attribute("data-code") for t in tiles} >= {"RU-BEL", "RU-VOR", "RU-KRS", "RU-LIP", "RU-TAM"}
+    areas = browser.find_elements(By.CSS_SELECTOR, "#chart-russia-records .area")
+    assert len(areas) == 89  # 83 subjects drawn from the boundary file, 6 as squares beside it
+    for area in areas:  # each subject is drawn where it can be seen
+        box = browser.execute_script("var r = arguments[0].getBoundingClientRect(); return [r.width, r.height];", area)
+        assert box[0] > 0.5 and box[1] > 0.5, area.get_attribute("data-code")
+    assert {t.get_attribute("data-code") for t in areas} >= {"RU-BEL", "RU-VOR", "RU-KRS", "RU-LIP", "RU-TAM"}
     # the text the browser renders, less record content and codes: not a word of the other language
     rendered = browser.execute_script(
         "var c = document.body.cloneNode(true);"
