@@ -137,21 +137,18 @@ def stage_specialization(study: Study) -> str:
 
 def stage_maps(study: Study) -> str:
     """VOSviewer map, network and JSON files per network kind."""
-    from bibmine.maps.build import MapOptions, analyze, build_network, default_layout
-    from bibmine.maps.output import write_all
+    from bibmine.maps.build import MapOptions
+    from bibmine.maps.make import make_map
 
     made = []
     options = MapOptions(counting=study.map_counting, min_occurrences=study.min_occurrences, top_n=study.top,
                          lang=study.lang)
     with Corpus(study.corpus) as corpus:
         for kind in study.networks:
-            graph = build_network(corpus.iter_works(), kind, options)
-            if graph.number_of_nodes() < 3:
-                made.append(f"{kind}: too few items ({graph.number_of_nodes()})")
-                continue
-            analyze(graph, options.normalization, options.cluster, default_layout(kind))
-            write_all(graph, study.out / "maps" / kind)
-            made.append(f"{kind}: {graph.number_of_nodes()} items")
+            result = make_map(corpus.iter_works(), kind, study.out / "maps" / kind, options, source=study.corpus.name)
+            n = result.graph.number_of_nodes()
+            problems = f", {len(result.violations)} file-rule problems" if result.violations else ""
+            made.append(f"{kind}: {n} items{problems}" if result.written else f"{kind}: too few items ({n})")
     return "; ".join(made)
 
 
