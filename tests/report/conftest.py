@@ -3,8 +3,9 @@
 - specialization/: the bundled Central Black Earth case, run by the real specialization stage
   (``run_bundled_case``), with two cells of coefficients.csv changed by hand (see below);
 - compare/: the real ``bibmine compare`` outputs of the ten-record set of tests/compare;
-- maps/keywords/map.json: a copy (in tmp only) of a real VOSviewer JSON sample from
-  ../shared/data/samples/vosviewer_json/, with one label made hostile;
+- maps/keywords/map.json: a copy (in tmp only) of the INVENTED VOSviewer JSON map
+  tests/fixtures/vosviewer_json/cbe_keywords.json (12 items, 16 links, 3 clusters), with its first
+  label made hostile;
 - indicators/: the real indicators (bibmine.indicators.compute_all) of six INVENTED documents (DOCS),
   one with a hostile title and keyword.
 
@@ -21,8 +22,11 @@ from pathlib import Path
 
 import pytest
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "vosviewer_json"
-MAP_SAMPLE = SAMPLES / "QSS_SM_2020-2021_co-authorship_network.json"
+MAP_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "vosviewer_json" / "cbe_keywords.json"
+MAP_ITEMS, MAP_LINKS = 12, 16  # as tests/fixtures/vosviewer_json/README.md counts them
+# a real VOSviewer export, read only as extra coverage (tests/report/test_parts.py)
+MAP_SAMPLE = (Path(__file__).resolve().parents[3] / "shared" / "data" / "samples" / "vosviewer_json"
+              / "QSS_SM_2020-2021_co-authorship_network.json")
 HOSTILE_STUDY = "<script>alert(1)</script> Central Black Earth"
 HOSTILE_AFFILIATION = '<img src=x onerror="alert(2)"> Unknown Institute'
 HOSTILE_LABEL = "</script><script>alert(3)</script>"
@@ -145,7 +149,7 @@ def write_study(folder: Path) -> Path:
     write_compare(folder)
     write_specialization(folder)
     write_indicators(folder)
-    doc = json.loads(MAP_SAMPLE.read_bytes().decode("utf-8-sig"))
+    doc = json.loads(MAP_FIXTURE.read_text(encoding="utf-8"))
     doc["network"]["items"][0]["label"] = HOSTILE_LABEL
     _json(folder / "maps" / "keywords" / "map.json", doc)
     return folder
@@ -181,8 +185,6 @@ def browser(tmp_path):
 
 @pytest.fixture(scope="session")
 def study(tmp_path_factory) -> Path:
-    if not MAP_SAMPLE.is_file():
-        pytest.skip(f"the VOSviewer sample {MAP_SAMPLE} is not here (../shared/data/samples)")
     return write_study(tmp_path_factory.mktemp("study") / "cbe")
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from bibmine.report.build import SECTION_IDS
 
+from .conftest import MAP_ITEMS
+
 
 def _severe(driver) -> list[str]:
     return [f"{e['level']}: {e['message']}" for e in driver.get_log("browser") if e["level"] == "SEVERE"]
@@ -41,8 +43,8 @@ def test_report_opens_without_errors_and_draws_the_map(browser, built, tmp_path,
     WebDriverWait(browser, 20).until(lambda d: viewer.get_attribute("data-ready") == "1")
     canvas = viewer.find_element(By.CSS_SELECTOR, "canvas.map-canvas")
     WebDriverWait(browser, 20).until(lambda d: int(canvas.get_attribute("data-drawn-items") or 0) > 0)
-    # the sample has 112 items; all fit in the first view
-    assert int(canvas.get_attribute("data-drawn-items")) == 112
+    # the invented map has 12 items; all fit in the first view
+    assert int(canvas.get_attribute("data-drawn-items")) == MAP_ITEMS
     assert int(canvas.get_attribute("data-drawn-labels")) > 0
     assert _canvas_ink(browser, canvas) > 1000
     # the hostile label is a label on the canvas, not a script: no alert, no error
@@ -64,9 +66,9 @@ def test_report_opens_without_errors_and_draws_the_map(browser, built, tmp_path,
     assert tip.find_element(By.TAG_NAME, "strong").text.strip()
     assert "Cluster" in tip.text or "Кластер" in tip.text
     ActionChains(browser).scroll_from_origin(ScrollOrigin.from_element(canvas), 0, -600).perform()  # zoom in
-    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn-items")) < 112)
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn-items")) < MAP_ITEMS)
     browser.find_element(By.CSS_SELECTOR, "#maps .map-reset").click()
-    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn-items")) == 112)
+    WebDriverWait(browser, 10).until(lambda d: int(canvas.get_attribute("data-drawn-items")) == MAP_ITEMS)
 
     shot = tmp_path / f"report.{lang}.png"
     browser.execute_script("window.scrollTo(0, 0)")

@@ -81,6 +81,21 @@ def test_texts_from_data_are_escaped(built):
     assert HOSTILE_LABEL not in html and HOSTILE_STUDY not in html
 
 
+def test_map_section_of_the_invented_map(built):
+    """tests/fixtures/vosviewer_json/cbe_keywords.json: 12 items, 16 links, 3 clusters, two of them named."""
+    html = built["en"]["report"].read_text(encoding="utf-8")
+    maps = html.split('<section id="maps">', 1)[1].split("</section>", 1)[0]
+    assert "<dt>Items</dt><dd>12</dd>" in maps and "<dt>Links</dt><dd>16</dd>" in maps
+    assert "<dt>Clusters</dt><dd>3</dd>" in maps
+    assert '<option value="2" selected>Occurrences</option>' in maps  # sized by Occurrences first
+    legend = re.findall(r'background:(#[0-9a-f]{6})"></span><span class="v">([^<]+)<', maps)
+    assert legend == [("#d62728", "Soils"), ("#2ca02c", "Crops"), ("#1f77b4", "Cluster 3")]
+    data = json.loads(Page(html).scripts[0][1])
+    assert [i[0] for i in data["items"][1:4]] == ["soil organic carbon", "эрозия почв", "soil moisture"]
+    assert data["items"][5] == ["урожайность", -0.18, 0.05, 2, [4.0, 9.0, 7.0]]
+    assert len(data["links"]) == 16 and sum(link[2] for link in data["links"]) == 35.0
+
+
 def test_no_secret_in_the_outputs(built):
     html = built["en"]["report"].read_text(encoding="utf-8")
     assert SECRET not in html

@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from bibmine.report.cli import app
 from bibmine.report.folder import flatten, redact
 from bibmine.report.phrases import phrase, phrases
-from bibmine.report.viewer import script_json, viewer_data
+from bibmine.report.viewer import cluster_labels, script_json, viewer_data
 from bibmine.report.workbook import sheet_name
 
-from .conftest import MAP_SAMPLE
+from .conftest import MAP_FIXTURE, MAP_SAMPLE
 
 
 def _fields(text: str) -> set[str]:
@@ -38,7 +38,24 @@ def test_unknown_phrase_and_language():
         phrase("sec_maps", "de")
 
 
-@pytest.mark.skipif(not MAP_SAMPLE.exists(), reason=f"shared sample not found at {MAP_SAMPLE}")
+def test_viewer_data_of_the_invented_map():
+    doc = json.loads(MAP_FIXTURE.read_text(encoding="utf-8"))
+    view, problems = viewer_data(doc)
+    assert problems == []
+    assert len(view["items"]) == 12 and len(view["links"]) == 16  # as tests/fixtures/vosviewer_json/README.md
+    assert view["weights"] == ["Links", "Total link strength", "Occurrences"]
+    assert view["weight"] == 2  # the circles are first sized by Occurrences, as VOSviewer does
+    # item 1: label, x, y, cluster, then Links 3, Total link strength 5 + 3 + 2, Occurrences 9
+    assert view["items"][0] == ["чернозём", -0.82, 0.41, 1, [3.0, 10.0, 9.0]]
+    assert view["items"][9][0] == "Липецкая область" and view["items"][9][3] == 3
+    # links by position in items: the first (1-2, strength 5) and the last (9-12, strength 1)
+    assert view["links"][0] == [0, 1, 5.0] and view["links"][-1] == [8, 11, 1.0]
+    assert view["colours"] == {"1": "#d62728", "2": "#2ca02c", "3": "#1f77b4"}  # VOSviewer's first three
+    assert cluster_labels(doc, "") == {1: "Soils", 2: "Crops"}  # cluster 3 has no label in the file
+
+
+@pytest.mark.skipif(not MAP_SAMPLE.exists(), reason=f"needs ../shared/data/samples/vosviewer_json/{MAP_SAMPLE.name} "
+                                                    "(real-file coverage)")
 def test_viewer_data_of_the_real_sample():
     doc = json.loads(MAP_SAMPLE.read_bytes().decode("utf-8-sig"))
     view, problems = viewer_data(doc)
