@@ -26,30 +26,25 @@ from bibmine.corpus.model import (
     normalize_doi,
     normalize_orcid,
 )
+from bibmine.sources.readers._fieldnorm import kind_for
 from bibmine.sources.textutil import person_key, strip_markup
-
-# Crossref ``type`` -> Kind; the rest (dataset, report, standard, peer-review ...) is OTHER
-KINDS: dict[str, Kind] = {
-    "journal-article": Kind.ARTICLE,
-    "proceedings-article": Kind.CONFERENCE_PAPER,
-    "book-chapter": Kind.CHAPTER,
-    "book-section": Kind.CHAPTER,
-    "book-part": Kind.CHAPTER,
-    "reference-entry": Kind.CHAPTER,  # an entry of an encyclopedia or handbook
-    "book": Kind.BOOK,
-    "monograph": Kind.BOOK,
-    "edited-book": Kind.BOOK,
-    "reference-book": Kind.BOOK,
-    "book-set": Kind.BOOK,
-    "proceedings": Kind.BOOK,
-    "dissertation": Kind.THESIS,
-    "posted-content": Kind.PREPRINT,
-}
-# posted-content covers more than preprints; its ``subtype`` says which
-_POSTED_SUBTYPES = {"preprint": Kind.PREPRINT, "working_paper": Kind.PREPRINT, "dissertation": Kind.THESIS}
 
 # where the publication date is, best first ("issued" is the earliest of print/online)
 _DATE_FIELDS = ("issued", "published", "published-print", "published-online", "posted")
+
+
+def work_kind(work_type: object, subtype: object = None) -> Kind:
+    """The :class:`Kind` of a Crossref work: its ``type`` through ``vocabularies.toml`` [kind.crossref], a
+    "posted-content" work by its ``subtype`` ([kind.crossref_posted]); unknown ones are OTHER.
+
+    >>> work_kind("book-part"), work_kind("posted-content", "working_paper"), work_kind("posted-content", "other")
+    (<Kind.CHAPTER: 'chapter'>, <Kind.PREPRINT: 'preprint'>, <Kind.OTHER: 'other'>)
+    """
+    if work_type == "posted-content" and subtype:
+        found = kind_for("crossref_posted", subtype) if isinstance(subtype, str) else None
+    else:
+        found = kind_for("crossref", work_type) if isinstance(work_type, str) else None
+    return found or Kind.OTHER
 
 
 def date_parts(value: dict | None) -> tuple[int | None, str | None]:
@@ -112,10 +107,7 @@ def work_to_record(work: dict, *, source: str = "crossref", raw: str | None = No
             break
 
     type_ = get("type")
-    kind = KINDS.get(type_, Kind.OTHER)
-    if type_ == "posted-content" and get("subtype"):
-        kind = _POSTED_SUBTYPES.get(get("subtype"), Kind.OTHER)
-    rec.kind = kind
+    rec.kind = work_kind(type_, get("subtype"))
     if type_:
         rec.extra["source_type"] = type_ + (f"/{get('subtype')}" if get("subtype") else "")
 

@@ -32,26 +32,22 @@ from bibmine.corpus.model import (
     normalize_orcid,
     normalize_person,
 )
+from bibmine.sources.readers._fieldnorm import kind_for
 from bibmine.sources.readers.base import parse_year
 
-# OpenAlex ``type`` (current and legacy Crossref-style names) -> Kind; the rest is OTHER
-KINDS: dict[str, Kind] = {
-    "article": Kind.ARTICLE,
-    "journal-article": Kind.ARTICLE,
-    "book-chapter": Kind.CHAPTER,
-    "book-section": Kind.CHAPTER,
-    "book-part": Kind.CHAPTER,
-    "book": Kind.BOOK,
-    "monograph": Kind.BOOK,
-    "edited-book": Kind.BOOK,
-    "reference-book": Kind.BOOK,
-    "proceedings": Kind.BOOK,
-    "dissertation": Kind.THESIS,
-    "preprint": Kind.PREPRINT,
-    "posted-content": Kind.PREPRINT,
-    "review": Kind.REVIEW,
-    "proceedings-article": Kind.CONFERENCE_PAPER,
-}
+
+def work_kind(work_type: object, source_type: object = None) -> Kind:
+    """The :class:`Kind` of an OpenAlex work from its ``type`` (``vocabularies.toml`` [kind.openalex], read by
+    the JSON and CSV readers alike) and its primary source's ``type``: OpenAlex types a conference paper
+    "article", so an article in a conference source is a conference paper.  Unknown types are OTHER.
+
+    >>> [k.value for k in (work_kind("book-part"), work_kind("article", "conference"), work_kind("libguides"))]
+    ['chapter', 'conference_paper', 'other']
+    """
+    kind = (kind_for("openalex", work_type) if isinstance(work_type, str) else None) or Kind.OTHER
+    if kind is Kind.ARTICLE and source_type == "conference":
+        return Kind.CONFERENCE_PAPER
+    return kind
 
 
 _PREFIX = "https://openalex.org/"  # 21 characters
@@ -130,10 +126,7 @@ def work_to_record(work: dict, *, source: str = "openalex", raw: str | None = No
     type_ = get("type")
     location = get("primary_location") or {}
     src = location.get("source") or {}
-    kind = KINDS.get(type_, Kind.OTHER)
-    if kind is Kind.ARTICLE and src.get("type") == "conference":
-        kind = Kind.CONFERENCE_PAPER  # OpenAlex types conference papers "article"
-    rec.kind = kind
+    rec.kind = work_kind(type_, src.get("type"))
     rec.venue = _venue(src, get("biblio"))
     rec.url = location.get("landing_page_url") or (f"https://doi.org/{doi}" if doi else None)
     extra = rec.extra

@@ -16,7 +16,6 @@ from bibmine.corpus.model import (
     Affiliation,
     CitationCount,
     Identifiers,
-    Kind,
     Record,
     Reference,
     Reject,
@@ -25,11 +24,11 @@ from bibmine.corpus.model import (
     normalize_doi,
     normalize_orcid,
 )
+from bibmine.sources.openalex_map import work_kind
 from bibmine.sources.readers._csv_rows import header_cells, read_csv_records
 from bibmine.sources.readers._fieldnorm import (
     clean,
     dedupe,
-    kind_for,
     language_code,
     make_author,
     page_range,
@@ -133,7 +132,7 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
             extra[key] = value
     year = parse_year(get("publication_year"))
     return Record(
-        kind=kind_for("openalex", work_type) or Kind.OTHER,
+        kind=work_kind(work_type, get("primary_location.source.type")),
         titles=titles,
         abstracts=texts([get("abstract")]),
         language=language_code(get("language")),
