@@ -176,6 +176,11 @@ def matrices_section(sf: StudyFolder, threshold: float, labels: dict[str, str], 
                       [[r["category"], r["name"], *[r.get(x, "") for x in regions]] for r in rows],
                       sheet=p(f"sheet_matrix_{level}"), threshold=threshold, frozen_columns=2)
         codes = sorted({code for r in rows for x in regions for code in _codes(r.get(x) or "", r["category"])})
+        for i, r in enumerate(rows):  # hover a cell for the names of its rubrics
+            for j, x in enumerate(regions, start=2):
+                named = [f"{c} {names.rubric(c)}" for c in _codes(r.get(x) or "", r["category"])]
+                if named:
+                    table.tips[(i, j)] = "; ".join(named)
         if codes:
             table.note = p("rubric_codes") + " " + "; ".join(f"{c} {names.rubric(c)}" for c in codes)
         section.blocks.append(TableBlock(table))
