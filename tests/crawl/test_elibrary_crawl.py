@@ -1,5 +1,6 @@
 """eLIBRARY crawler against a local server: lists, item pages, captcha stop and resume,
-robots.txt, saved pages."""
+robots.txt, saved pages. The site is made of INVENTED pages (tests/fixtures/crawl/elibrary_*.html);
+the real saved pages of ../shared are read, as extra coverage, by the last test only."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from bibmine.sources.http import PoliteClient
 from .conftest import FIXTURES, SAMPLES, Sleeps, fast_config, fixture_text, snapshot
 
 ELIB = SAMPLES / "elibrary_html"
-pytestmark = pytest.mark.skipif(not ELIB.exists(), reason="shared eLIBRARY samples not available")
+SAVER_IP = "198.51.100.23"  # the visitor's IP in the login panel of the invented elibrary_item_1003.html
 
 
 def serve_site(httpserver, *, robots: str = "User-agent: *\nDisallow: /admin/\n", captcha_on: str | None = None):
@@ -22,8 +23,7 @@ def serve_site(httpserver, *, robots: str = "User-agent: *\nDisallow: /admin/\n"
         httpserver.expect_request("/author_items.asp", query_string={"authorid": "777", "pagenum": str(n)}
                                   ).respond_with_data(fixture_text(f"elibrary_author_list_p{n}.html"),
                                                       content_type="text/html; charset=utf-8")
-    pages = {"1001": fixture_text("elibrary_item_1001.html"), "1002": fixture_text("elibrary_item_1002.html"),
-             "54754003": (ELIB / "dimkiss_elibrary_item_article.html").read_text("utf-8")}
+    pages = {eid: fixture_text(f"elibrary_item_{eid}.html") for eid in ("1001", "1002", "1003")}
     for eid, html in pages.items():
         if eid == captcha_on:
             html = fixture_text("elibrary_captcha.html")
@@ -47,17 +47,18 @@ def test_author_crawl_lists_then_items(httpserver, tmp_path):
         assert job.counts == {"n_read": 3, "n_new": 3, "n_merged": 0, "n_duplicate": 0, "n_rejected": 0}
         assert [r.full_path.rstrip("?") for r, _ in httpserver.log] == [
             "/robots.txt", "/author_items.asp?authorid=777&pagenum=1", "/item.asp?id=1001", "/item.asp?id=1002",
-            "/author_items.asp?authorid=777&pagenum=2", "/item.asp?id=54754003"]
+            "/author_items.asp?authorid=777&pagenum=2", "/item.asp?id=1003"]
         r = c.find("elibrary", "1001")
         assert r.title == "Технологическое развитие Липецкой области в 2015–2020 гг."
         assert r.source == "elibrary_html"
         # the GRNTI rubric on the page is a manual assignment: it goes to the rubric table
         [grnti] = c.rubrics(r.id, scheme="grnti")
         assert (grnti["code"], grnti["source"], grnti["annotator"]) == ("06.61.33", "manual", "elibrary")
-        real = c.find("elibrary", "54754003")
-        assert real.authors[0].name == "Федотов Анатолий Петрович"
-        raw = c.sources_of(real.id)[0]["raw"]
-        assert "eLIBRARY ID" in raw and "84.237.20.134" not in raw  # the saver's IP address is not kept
+        third = c.find("elibrary", "1003")
+        assert [a.name for a in third.authors] == ["Кузнецова Мария Олеговна", "Петров Пётр Алексеевич"]
+        assert SAVER_IP in fixture_text("elibrary_item_1003.html")
+        raw = c.sources_of(third.id)[0]["raw"]
+        assert "eLIBRARY ID" in raw and SAVER_IP not in raw  # the saver's IP address is not kept
     client.close()
 
 
@@ -121,16 +122,39 @@ def test_forbidden_is_a_block(httpserver, tmp_path):
 
 
 def test_saved_pages_folder(tmp_path):
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    for name in ("elibrary_item_1001.html", "elibrary_item_1003.html", "elibrary_author_list_p1.html",
+                 "elibrary_author_list_p2.html"):
+        (saved / name).write_text(fixture_text(name), encoding="utf-8")
+    crawler = ElibrarySavedCrawler([saved, FIXTURES / "elibrary_captcha.html"])
+    with Corpus(tmp_path / "c.sqlite") as c:
+        job = run_crawl(c, crawler)
+        # 2 item pages (1001, 1003) + 3 list rows (1001, 1002, 1003): an item page and its list row are one work
+        assert job.counts == {"n_read": 5, "n_new": 3, "n_merged": 2, "n_duplicate": 0, "n_rejected": 1}
+        [q] = c.quarantined()
+        assert q["reason"] == "saved page is a captcha or block page (it says 'captcha')"
+        assert q["location"].endswith("elibrary_captcha.html")
+        merged = c.find("elibrary", "1001")
+        assert {s["format"] for s in c.sources_of(merged.id)} == {"elibrary_html", "elibrary_list"}
+        assert merged.title == "Технологическое развитие Липецкой области в 2015–2020 гг."  # the item page's
+        assert c.find("elibrary", "1002").source == "elibrary_list"  # listed only
+        raws = [s["raw"] for s in c.sources_of(c.find("elibrary", "1003").id)]
+        assert len(raws) == 2 and not [r for r in raws if SAVER_IP in r]  # nor kept from a saved page
+        job2 = run_crawl(c, ElibrarySavedCrawler([saved]))  # reading them again adds nothing
+        assert job2.counts["n_new"] == 0 and job2.counts["n_duplicate"] == 5
+
+
+@pytest.mark.skipif(not ELIB.exists(), reason="needs ../shared/data/samples/elibrary_html/ (real saved pages)")
+def test_real_saved_pages_folder(tmp_path):
     crawler = ElibrarySavedCrawler([ELIB, FIXTURES / "elibrary_captcha.html"])
     with Corpus(tmp_path / "c.sqlite") as c:
         job = run_crawl(c, crawler)
         # 1 item page + 20 author-list rows + 1 search-result row (the same paper as the item page)
         assert job.counts == {"n_read": 22, "n_new": 21, "n_merged": 1, "n_duplicate": 0, "n_rejected": 1}
-        [q] = c.quarantined()
-        assert q["reason"] == "saved page is a captcha or block page (it says 'captcha')"
-        assert q["location"].endswith("elibrary_captcha.html")
         merged = c.find("elibrary", "54754003")
         assert {s["format"] for s in c.sources_of(merged.id)} == {"elibrary_html", "elibrary_list"}
+        assert "84.237.20.134" not in c.sources_of(merged.id)[0]["raw"] + c.sources_of(merged.id)[1]["raw"]
         job2 = run_crawl(c, ElibrarySavedCrawler([ELIB]))  # reading them again adds nothing
         assert job2.counts["n_new"] == 0 and job2.counts["n_duplicate"] == 22
 

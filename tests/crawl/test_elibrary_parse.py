@@ -1,5 +1,5 @@
-"""eLIBRARY page parsing, on the real saved pages in ../shared (read there, never copied)
-and on invented pages for what the real ones do not show (GRNTI, block pages)."""
+"""eLIBRARY page parsing, on invented pages (tests/fixtures/crawl: item pages, author list pages, GRNTI,
+block pages) and, as extra coverage, on the real saved pages in ../shared (read there, never copied)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from bibmine.sources.crawl.elibrary_parse import block_reason, page_type, parse_
 from .conftest import SAMPLES, fixture_text
 
 ELIB = SAMPLES / "elibrary_html"
-needs_samples = pytest.mark.skipif(not ELIB.exists(), reason="shared eLIBRARY samples not available")
+needs_samples = pytest.mark.skipif(not ELIB.exists(), reason="needs ../shared/data/samples/elibrary_html/ "
+                                                             "(real saved pages)")
 
 
 def sample(name: str) -> str:
@@ -106,6 +107,48 @@ def test_invented_conference_paper():
     # an author without a SCIENCE INDEX profile has no tooltip: the byline form is kept
     assert [(a.name, a.ids, a.affiliations) for a in r.authors] == [
         ("Орлова Елена Викторовна", {"elibrary": "333"}, [0]), ("ПЕТРОВ П.А.", {}, [0])]
+
+
+def test_invented_english_item_page_with_a_login_panel():
+    html = fixture_text("elibrary_item_1003.html")
+    assert page_type(html) == "item" and block_reason(html) is None
+    r = parse_item(html)
+    assert (r.ids.elibrary, r.extra["edn"], r.ids.doi) == ("1003", "GHIJKL", None)
+    # the title as the page's <title> writes it, not the upper-case heading
+    assert [(t.text, t.lang) for t in r.titles] == [("Soil organic carbon of typical chernozems under long-term "
+                                                     "tillage", "en")]
+    assert [(a.name, a.normalized, a.ids) for a in r.authors] == [
+        ("Кузнецова Мария Олеговна", "кузнецова м.о.", {"elibrary": "444"}),
+        ("Петров Пётр Алексеевич", "петров п.а.", {"elibrary": "111"})]
+    assert [(a.raw, a.city) for a in r.affiliations] == [("Voronezh State Agrarian University", "Воронеж")]
+    assert (r.kind, r.language, r.year) == (Kind.ARTICLE, "en", 2022)
+    assert (r.venue.name, r.venue.issn, r.venue.volume, r.venue.issue, r.venue.pages) == (
+        "CHERNOZEM SOILS REVIEW", ["2949-0001"], None, "2", "45-53")
+    assert r.author_keywords == ["CHERNOZEM", "SOIL ORGANIC CARBON"]
+    assert (r.citations, r.rubrics) == ([], [])  # the page shows neither
+
+
+def test_invented_author_list_pages():
+    first = parse_list(fixture_text("elibrary_author_list_p1.html"))
+    assert page_type(fixture_text("elibrary_author_list_p1.html")) == "list"
+    assert (first.total, first.shown_to, len(first.rows), first.rejects) == (3, 2, 2, [])
+    assert first.has_next(2)  # 2 of 3 shown
+    assert [row.elibrary_id for row in first.rows] == ["1001", "1002"]
+    journal, book = (row.record for row in first.rows)
+    assert journal.title == "ТЕХНОЛОГИЧЕСКОЕ РАЗВИТИЕ ЛИПЕЦКОЙ ОБЛАСТИ В 2015–2020 ГГ."
+    assert [a.name for a in journal.authors] == ["Петров П.А.", "Сидорова А.И."]
+    assert (journal.kind, journal.venue.name, journal.venue.volume, journal.venue.issue, journal.venue.pages,
+            journal.year) == (Kind.ARTICLE, "Вестник Воронежского государственного технического университета",
+                              "17", "3", "8-17", 2021)
+    assert [(c.count, c.source) for c in journal.citations] == [(5, "elibrary_rinc")]
+    # "В сборнике: ..." is a part of a book
+    assert (book.kind, book.venue.name, book.venue.pages, book.year) == (
+        Kind.CHAPTER, "Аграрная наука Центрального Черноземья. Материалы конференции", "101-104", 2020)
+    assert [(c.count, c.source) for c in book.citations] == [(0, "elibrary_rinc")]
+    last = parse_list(fixture_text("elibrary_author_list_p2.html"))
+    assert (last.total, last.shown_to, [r.elibrary_id for r in last.rows]) == (3, 3, ["1003"])
+    assert not last.has_next(2)
+    assert (last.rows[0].record.venue.issue, last.rows[0].record.venue.volume) == ("2", None)
 
 
 def test_block_pages_are_recognised():
