@@ -219,6 +219,10 @@ def collect(records: Iterable[Record], kind: str, *, record_filter: it.RecordFil
     spec = KINDS.get(kind)
     if spec is None:
         raise ValueError(f"unknown map kind {kind!r}; choose one of {', '.join(KINDS)}")
+    if kind == "terms" and kind_options.get("term_extractor") is None:
+        from bibmine.maps.terms import TermExtractor
+
+        kind_options["term_extractor"] = TermExtractor()
     mentions, resolve = kind_functions(kind, **kind_options)
     use_thesaurus = thesaurus if (thesaurus and spec.thesaurus) else None
     label_key = _label_key(kind)
@@ -301,9 +305,44 @@ def collect(records: Iterable[Record], kind: str, *, record_filter: it.RecordFil
     regions = sp.csr_matrix((np.ones(len(reg_idx)), np.frombuffer(reg_idx, dtype=np.int32),
                              np.frombuffer(reg_ptr, dtype=np.int64)), shape=(n_docs, len(region_index)))
     labels = _choose_labels(keys, cache, votes, raw_label)
+    if kind == "terms" and hasattr(kind_options["term_extractor"], "final_key"):
+        matrix, keys, labels = _final_terms(matrix, keys, labels, kind_options["term_extractor"], use_thesaurus,
+                                            stats)
     return Incidence(matrix, keys, labels, np.frombuffer(years, dtype=np.float32).astype(np.float64),
                      np.frombuffer(cites, dtype=np.float32).astype(np.float64), regions,
                      sorted(region_index, key=region_index.get), docs, stats)
+
+
+def _final_terms(matrix: sp.csr_matrix, keys: list[str], labels: list[str], extractor, thesaurus, stats: dict
+                 ) -> tuple[sp.csr_matrix, list[str], list[str]]:
+    """Terms once the whole corpus is read: those holding an acronym their record did not define are
+    expanded with another record's definition, kept when the acronym is frequent, or dropped
+    (:meth:`TermExtractor.final_key`); columns that become one term are added up."""
+    new_index: dict[str, int] = {}
+    new_keys: list[str] = []
+    new_labels: list[str] = []
+    target = np.full(len(keys), -1, dtype=np.int64)
+    for k, (key, label) in enumerate(zip(keys, labels, strict=True)):
+        final = extractor.final_key(key)
+        if final is not None and final != key:
+            label = final
+            if thesaurus is not None:
+                final = thesaurus.apply(final)
+                label = final
+        if not final:
+            stats["terms_with_rare_acronyms"] = stats.get("terms_with_rare_acronyms", 0) + 1
+            continue
+        idx = new_index.get(final)
+        if idx is None:
+            idx = new_index[final] = len(new_keys)
+            new_keys.append(final)
+            new_labels.append(label)
+        target[k] = idx
+    if len(new_keys) == len(keys) and np.array_equal(target, np.arange(len(keys))):
+        return matrix, keys, labels
+    cols = np.flatnonzero(target >= 0)
+    merge = sp.csr_matrix((np.ones(len(cols)), (cols, target[cols])), shape=(len(keys), len(new_keys)))
+    return sp.csr_matrix(matrix @ merge), new_keys, new_labels
 
 
 def _choose_labels(keys: list[str], cache: dict, votes: dict, raw_label: dict) -> list[str]:

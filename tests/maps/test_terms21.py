@@ -48,6 +48,59 @@ def test_russian_stop_terms_and_letters():
     assert "статья" not in got and "т" not in got and "инновационный кластер региона" in got
 
 
+def test_an_acronym_defined_in_a_record_becomes_its_long_form():
+    assert terms("We adopt the Goos-Hanchen (GH) shift. The GH shift of both beams is large.") == [
+        "goos-hanchen shift", "goos-hanchen shift", "beam"]
+    assert terms("Home-based self-testing (HBST) kits. Users of HBSTs were interviewed.") == [
+        "home-based self-testing kit", "user", "home-based self-testing"]
+    assert terms("Security of the Internet of Things (IoT) devices. IoT devices are cheap.") == [
+        "security", "internet of thing device", "internet of thing device"]
+
+
+def test_a_title_uses_the_acronym_its_abstract_defines():
+    from bibmine.corpus.model import Record, Text
+
+    record = Record(titles=[Text("BLE beacons for indoor positioning", "en")],
+                    abstracts=[Text("Bluetooth Low Energy (BLE) beacons are placed in rooms.", "en")])
+    assert [k for k, _ in TermExtractor().record_terms(record)] == [
+        "bluetooth low energy beacon", "indoor positioning", "bluetooth low energy beacon", "room"]
+
+
+def test_undefined_acronyms_across_the_corpus():
+    """INVENTED titles: UAV defined in one record expands in another; GIS in three records stays; TMN in one goes."""
+    from bibmine.corpus.model import Record, Text
+    from bibmine.maps.collect import collect
+
+    titles = ["Unmanned aerial vehicle (UAV) imagery of wheat fields", "UAV images and the TMN index of wheat fields",
+              "GIS maps of soil", "GIS layers for soil erosion", "A GIS of soil carbon"]
+    inc = collect([Record(titles=[Text(t, "en")]) for t in titles], "terms")
+    assert {"unmanned aerial vehicle image", "gis map", "gis", "wheat field"} <= set(inc.keys)
+    assert not [k for k in inc.keys if "uav" in k.split() or "tmn" in k.split()]
+    assert inc.stats["terms_with_rare_acronyms"] == 1
+    assert inc.matrix.shape == (5, len(inc.keys))
+
+
+def test_acronym_detection():
+    from bibmine.maps.acronyms import find_definitions, is_acronym, long_form
+
+    assert is_acronym("BLE") and is_acronym("IoT") and is_acronym("mRNA")
+    assert not is_acronym("II") and not is_acronym("McDonald") and not is_acronym("A") and not is_acronym("Soil")
+    assert long_form("IRT", 'containing the "item response theory"') == "item response theory"
+    assert long_form("PCs"[:-1], "weights from pairwise comparisons") == "pairwise comparisons"
+    assert find_definitions("carbon dioxide (CO2) and phase (II) of the STUDY (WITH CAPS)") == {}
+    assert find_definitions("THE GOOS-HANCHEN (GH) SHIFT IN CAPITALS") == {}
+
+
+def test_ing_and_ed_words():
+    got = terms("By measuring the contact tracing app usage, supervised learning and infrared spectroscopy were "
+                "compared. Missing values are missing. The matrix is incomplete. Unmanned aerial vehicles fly.")
+    assert got[:4] == ["contact tracing app usage", "supervised learning", "infrared spectroscopy", "missing value"]
+    assert "unmanned aerial vehicles fly" in got or "unmanned aerial vehicle" in got  # "fly": an unlisted verb
+    assert not {"measuring", "missing", "incomplete", "learning"} & set(got)
+    assert terms("A home-based self-testing kit was completed.") == ["home-based self-testing kit"]
+    assert terms("Completing missing judgments is hard.") == ["missing judgment"]
+
+
 @pytest.mark.skipif(not (SAMPLES / "wos_plaintext").is_dir(), reason="../shared/data/samples is not here")
 def test_terms_map_of_the_wos_samples(tmp_path):
     from bibmine.corpus.importer import import_files
@@ -62,4 +115,7 @@ def test_terms_map_of_the_wos_samples(tmp_path):
     assert len(labels) > 50
     words = {w for label in labels for w in label.split()}
     assert not any(len(w) == 1 for w in words)
-    assert not {"vol", "thing", "emphasize", "existence", "logarithmic"} & set(labels)
+    assert not {"vol", "thing", "emphasize", "existence", "logarithmic", "appear"} & set(labels)
+    # acronyms that one abstract uses without defining them are no terms; defined ones became their long forms
+    assert not {"bcm", "tmn", "hbst", "pcs", "dgip", "gci", "gh shift"} & set(labels)
+    assert {"cerebellum", "neural network", "transverse displacement", "multidimensional scaling"} <= set(labels)
