@@ -1,8 +1,9 @@
-"""Patents and registrations: Rospatent API, Lens API (real Lens records from ../shared),
-FIPS software/database registers."""
+"""Patents and registrations: Rospatent API, Lens API (invented records; real Lens records from ../shared
+as extra coverage), FIPS software/database registers."""
 
 from __future__ import annotations
 
+import copy
 import json
 
 import pytest
@@ -77,7 +78,50 @@ def test_rospatent_rejected_token(httpserver, tmp_path):
         run_crawl(c, RospatentCrawler(client, config, query="сталь"))
 
 
-@pytest.mark.skipif(not LENS_SAMPLE.exists(), reason="shared Lens sample not available")
+def invented_lens_records(n: int) -> list[dict]:
+    """lens_ru_patent.json and n - 1 copies of it, each its own Lens ID and WO number (INVENTED)."""
+    first = fixture_json("lens_ru_patent.json")
+    docs = [first]
+    for i in range(2, n + 1):
+        doc = copy.deepcopy(first)
+        doc["lens_id"] = f"000-000-000-000-{i:03d}"
+        doc["doc_number"] = doc["biblio"]["publication_reference"]["doc_number"] = f"2021123{i:03d}"
+        doc["doc_key"] = f"WO_2021_123{i:03d}_A1_20210624"
+        doc["biblio"]["invention_title"][1]["text"] = f"Method for producing steel strip, variant {i}"
+        docs.append(doc)
+    return docs
+
+
+def test_lens_pages_and_addresses(httpserver, tmp_path):
+    docs = invented_lens_records(10)
+    for offset in range(0, len(docs), 4):
+        httpserver.expect_oneshot_request("/patent/search", method="POST").respond_with_json(
+            {"total": len(docs), "results": len(docs[offset:offset + 4]), "data": docs[offset:offset + 4]})
+    config = config_for(httpserver, tmp_path, "lens")
+    config.source("lens").per_page = 4
+    with PoliteClient(config.http, sleep=Sleeps()) as client, Corpus(tmp_path / "c.sqlite") as c:
+        crawler = LensCrawler(client, config, region=region("RU-LIP"), year_from=2019, year_to=2021)
+        job = run_crawl(c, crawler)
+        # 10 records, 4 a page: pages from 0, 4 and 8 (the last holds 2)
+        assert job.status == "done" and job.n_pages == 3
+        assert job.counts == {"n_read": 10, "n_new": 10, "n_merged": 0, "n_duplicate": 0, "n_rejected": 0}
+        bodies = [json.loads(r.get_data()) for r, _ in httpserver.log]
+        assert [(b["from"], b["size"]) for b in bodies] == [(0, 4), (4, 4), (8, 4)]
+        assert bodies[0]["query"]["query_string"]["query"] == (
+            '(applicant.address:("Lipetsk" OR "Yelets") OR inventor.address:("Lipetsk" OR "Yelets")) '
+            "AND year_published:[2019 TO 2021]")
+        r = c.find("lens", "000-000-000-000-001")
+        assert (r.ids.patent.office, r.ids.patent.number, r.ids.patent.kind_code) == ("WO", "2021123456", "A1")
+        assert [(a.raw, a.country) for a in r.affiliations] == [
+            ("NOVOLIPETSK STEEL, pl. Metallurgov 2, Lipetsk 398040, RU", "RU"), ("Lipetsk, RU", "RU")]
+        assert r.authors[0].affiliations == [1]
+        last = c.find("lens", "000-000-000-000-010")
+        assert (last.ids.patent.number, last.titles[1].text) == ("2021123010", "Method for producing steel strip, "
+                                                                              "variant 10")
+
+
+@pytest.mark.skipif(not LENS_SAMPLE.exists(), reason="needs ../shared/data/samples/patents_lens_jsonl/ "
+                                                     "(real Lens records)")
 def test_lens_pages_real_records_and_addresses(httpserver, tmp_path):
     real = [json.loads(line) for line in LENS_SAMPLE.read_text("utf-8-sig").splitlines() if line.strip()]
     invented = fixture_json("lens_ru_patent.json")
