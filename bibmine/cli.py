@@ -18,11 +18,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bibmine import __version__
 from bibmine.cli_lazy import LazyGroup, lazy_command, lazy_typer
+from bibmine.cli_support import open_corpus, progress
+from bibmine.corpus.dedup_config import DedupConfig
 from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
 
 EXIT_REJECTS = 3
@@ -44,6 +45,8 @@ CorpusOpt = Annotated[
     typer.Option("--corpus", envvar=ENV_VAR, help="Corpus SQLite file.", default_factory=default_corpus_path,
                  show_default="corpus/bibmine.sqlite"),
 ]
+TitleThresholdOpt = Annotated[float, typer.Option("--title-threshold", min=0, max=100,
+                                                  help="Fuzzy title similarity to merge (0-100).")]
 
 
 def _version(value: bool) -> None:
@@ -59,26 +62,6 @@ def main(
     """bibmine: sources -> corpus -> regions -> rubrics -> specialization -> maps -> report."""
 
 
-def open_corpus(path: Path, *, create: bool = False) -> Corpus:
-    """Open a corpus (an existing one unless ``create``); exit 2 with a clear message if it cannot be."""
-    from bibmine.corpus.store import NotACorpusError, SchemaTooNewError
-
-    try:
-        corpus = Corpus(path, must_exist=not create)
-    except (FileNotFoundError, NotACorpusError, SchemaTooNewError) as exc:
-        err.print(f"error: {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from None
-    if corpus.interrupted:
-        err.print(f"note: {len(corpus.interrupted)} import batch(es) were interrupted (process killed) and are "
-                  "marked so; `bibmine stats` lists them", highlight=False)
-    return corpus
-
-
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=err, transient=True)
-
-
 @app.command("import")
 def import_cmd(
     files: Annotated[list[Path], typer.Argument(help="Export files (format detected from content), or "
@@ -87,22 +70,19 @@ def import_cmd(
     corpus: CorpusOpt,
     format: Annotated[str | None, typer.Option("--format", help="Force a reader, e.g. ris, wos_plaintext.")] = None,
     no_fuzzy: Annotated[bool, typer.Option("--no-fuzzy", help="Exact identifier dedup only.")] = False,
-    title_threshold: Annotated[float, typer.Option(help="Fuzzy title similarity to merge (0-100).")] = 93.0,
+    title_threshold: TitleThresholdOpt = DedupConfig.title_threshold,
 ) -> None:
     """Import export files into the corpus, deduplicating as records arrive."""
-    from bibmine.corpus.dedup import DedupConfig
     from bibmine.corpus.importer import DiskFullError, import_files
 
-    if not 0 <= title_threshold <= 100:
-        raise typer.BadParameter(f"{title_threshold} is not between 0 and 100", param_hint="--title-threshold")
-    with open_corpus(corpus, create=True) as c, _progress() as progress:
+    with open_corpus(corpus, create=True) as c, progress("{task.fields[rate]}") as bar:
         tasks: dict[Path, int] = {}
 
         def on_record(path: Path, n: int) -> None:
             if path not in tasks:
-                tasks[path] = progress.add_task(escape(path.name), total=None, rate="")
-            elapsed = progress.tasks[tasks[path]].elapsed or 1e-9
-            progress.update(tasks[path], completed=n, rate=f"{n / elapsed:,.0f} rec/s")
+                tasks[path] = bar.add_task(escape(path.name), total=None, rate="")
+            elapsed = bar.tasks[tasks[path]].elapsed or 1e-9
+            bar.update(tasks[path], completed=n, rate=f"{n / elapsed:,.0f} rec/s")
 
         def on_wait(message: str) -> None:
             err.print(escape(message), highlight=False)
@@ -111,7 +91,7 @@ def import_cmd(
             reports = import_files(c, files, format=format, fuzzy=not no_fuzzy, on_wait=on_wait,
                                    config=DedupConfig(title_threshold=title_threshold), on_record=on_record)
         except DiskFullError as exc:
-            progress.stop()
+            bar.stop()
             err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)
             err.print("The corpus is valid and holds what was stored before; `bibmine stats` shows the batches.")
             raise typer.Exit(EXIT_UNREADABLE) from None
@@ -193,7 +173,7 @@ def export(
             from bibmine.corpus.parquet import write_parquet
 
             try:
-                with _progress() as bar:
+                with progress("{task.fields[rate]}") as bar:
                     task = bar.add_task("writing Parquet parts", total=c.count(), rate="")
                     manifest = write_parquet(c.iter_works(), out, part_size=part_size,
                                              progress=lambda n: bar.advance(task, n))
@@ -215,12 +195,11 @@ def dedup(
                                              "reason, for review.")] = False,
     merge: Annotated[tuple[str, str] | None, typer.Option("--merge", help="Merge two works by hand: "
                                                          "--merge KEEP_ID DROP_ID.")] = None,
-    title_threshold: Annotated[float, typer.Option(help="Fuzzy title similarity to merge (0-100).")] = 93.0,
+    title_threshold: TitleThresholdOpt = DedupConfig.title_threshold,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON lines.")] = False,
 ) -> None:
     """Find duplicates across the stored works; --report explains every merge; --undo reverses one;
     --candidates lists look-alike pairs kept apart by a rule; --merge A B joins two by hand."""
-    from bibmine.corpus.dedup import DedupConfig
     from bibmine.corpus.dedup_run import merge_report, run_dedup, undo_merge
     from bibmine.corpus.model import from_json
 

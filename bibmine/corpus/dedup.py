@@ -28,6 +28,7 @@ from importlib import resources
 
 from rapidfuzz import fuzz
 
+from bibmine.corpus.dedup_config import DedupConfig  # noqa: F401  (imported from here by the stage)
 from bibmine.corpus.model import Record, Text, title_key  # noqa: F401 (Text: doctest)
 
 
@@ -38,18 +39,6 @@ def _load_stopwords() -> frozenset[str]:
 
 # Function words that make poor blocking keys (en + ru).
 _STOP = _load_stopwords()
-
-
-@dataclass(frozen=True)
-class DedupConfig:
-    """Thresholds of the fuzzy matcher (defaults tuned for vendor title variants)."""
-
-    title_threshold: float = 93.0  # rapidfuzz token_sort_ratio, 0..100
-    year_tolerance: int = 1  # online-first vs issue year
-    min_title_words: int = 4  # shorter titles ("Editorial", "Introduction") never fuzzy-match
-    surname_threshold: float = 85.0
-    max_candidates: int = 200  # per blocking key, a guard against degenerate blocks
-    max_reviews: int = 3  # look-alike pairs listed for review per incoming record, closest first
 
 
 def title_keys(record: Record) -> list[str]:

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from bibmine.cli_support import open_corpus
 from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
 
 app = typer.Typer(
@@ -99,12 +100,7 @@ def _run(kind: str, corpus: Path, out: Path, counting: str, min_occurrences: flo
                          overlay_regions=[r.upper() for r in overlay_region] if overlay_region else None)
     record_filter = RecordFilter(year_from=year_from, year_to=year_to, regions=frozenset(region or ()),
                                  sources=frozenset(source or ()))
-    try:
-        db = Corpus(corpus, must_exist=True)
-    except FileNotFoundError as exc:
-        err.print(f"error: {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from None
-    with db:
+    with open_corpus(corpus) as db:
         made = make_map(db.iter_works(), kind, out, options, source=corpus.name, record_filter=record_filter,
                         thesaurus=the, **kind_options)
     graph, paths, violations = made.graph, made.paths, made.violations

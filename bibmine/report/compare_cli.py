@@ -11,7 +11,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
+from bibmine.cli_support import open_corpus
+from bibmine.corpus.store import ENV_VAR, default_corpus_path
 from bibmine.rubrics.assignments import by_annotator, merge_annotators, read_assignments, resolve_ids
 
 console = Console()
@@ -59,7 +60,7 @@ def compare_cmd(
     titles: dict[str, str] = {}
     corpus_path = corpus or default_corpus_path()
     if corpus_path.exists():
-        with Corpus(corpus_path) as c:
+        with open_corpus(corpus_path) as c:
             uids = resolve_ids(c, sorted(merged))
             works = {w.id: w for w in c.works_of(uids.values())}
             placed = c.work_regions(uids.values())
@@ -119,11 +120,8 @@ def import_labels_cmd(
     """Store manual GRNTI labels (or an analyst's review decisions) in the corpus, with provenance."""
     from bibmine.rubrics.label_import import import_labels, import_note
 
-    if not corpus.exists():
-        err.print(f"error: no corpus at {corpus}")
-        raise typer.Exit(2)
     code = 0
-    with Corpus(corpus) as c:
+    with open_corpus(corpus) as c:
         for path in files:
             try:
                 batch = import_labels(c, path, annotator=annotator)

@@ -13,6 +13,7 @@ so that reading files does not load the network stack.
 from bibmine.sources.encoding import detect_encoding
 from bibmine.sources.files import NotRegularFileError, OpenedFile, UnknownFormatError, open_export, read_records
 from bibmine.sources.readers import all_readers, reader_by_name
+from bibmine.sources.readers._csv_rows import guess_delimiter
 
 __all__ = ["NotRegularFileError", "OpenedFile", "UnknownFormatError", "all_readers", "detect_encoding",
-           "open_export", "read_records", "reader_by_name"]
+           "guess_delimiter", "open_export", "read_records", "reader_by_name"]

@@ -19,18 +19,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
-from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
+from bibmine.cli_support import open_corpus, progress
+from bibmine.corpus.store import ENV_VAR, default_corpus_path
 from bibmine.sources.crawl.config import DEFAULT_CACHE, ConfigError, CrawlConfig, load_config
 from bibmine.sources.crawl.engine import Crawler, CrawlStopped, Page, run_crawl
 from bibmine.sources.crawl.regions import Region, region
@@ -88,12 +80,6 @@ def _region(code: str | None) -> Region | None:
         raise _fail(str(exc).strip("'\"")) from None
 
 
-def _progress() -> Progress:
-    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("{task.fields[pages]} pages"), TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                    TextColumn("ETA"), TimeRemainingColumn(), console=err, transient=False)
-
-
 def _execute(make: Callable[[PoliteClient], Crawler], config: CrawlConfig, corpus: Path, *, dry_run: bool,
              restart: bool, max_pages: int | None, needs_contact: bool = True) -> None:
     """Build the crawler, then print its plan (dry run) or run it with a progress bar."""
@@ -124,24 +110,25 @@ def _execute(make: Callable[[PoliteClient], Crawler], config: CrawlConfig, corpu
 
 
 def _run(crawler: Crawler, corpus: Path, restart: bool, max_pages: int | None) -> Job:
-    with Corpus(corpus) as c, _progress() as progress:
-        task = progress.add_task(crawler.source, total=None, pages=0, rate="")
+    bar = progress("{task.fields[pages]} pages", "{task.fields[rate]}", eta=True, transient=False)
+    with open_corpus(corpus, create=True) as c, bar:
+        task = bar.add_task(crawler.source, total=None, pages=0, rate="")
 
         def on_page(job: Job, page: Page) -> None:
             n = job.counts["n_read"]
-            elapsed = progress.tasks[task].elapsed or 1e-9
+            elapsed = bar.tasks[task].elapsed or 1e-9
             desc = f"{crawler.source}: {page.note}" if page.note else crawler.source
-            progress.update(task, completed=n, total=job.total, description=desc, pages=job.n_pages,
-                            rate=f"{n / elapsed:,.1f} rec/s")
+            bar.update(task, completed=n, total=job.total, description=desc, pages=job.n_pages,
+                       rate=f"{n / elapsed:,.1f} rec/s")
 
         try:
             return run_crawl(c, crawler, restart=restart, max_pages=max_pages, on_page=on_page)
         except CrawlStopped as exc:
-            progress.stop()
+            bar.stop()
             err.print(f"[yellow]stopped[/yellow]: {escape(redact_text(exc))}", highlight=False)
             raise typer.Exit(EXIT_STOPPED) from None
         except KeyboardInterrupt:
-            progress.stop()
+            bar.stop()
             err.print("interrupted: the job is saved; run the same command to resume")
             raise typer.Exit(130) from None
 
@@ -270,9 +257,7 @@ def patents(
 @app.command()
 def status(corpus: CorpusOpt, as_json: Annotated[bool, typer.Option("--json", help="JSON lines.")] = False) -> None:
     """Crawl jobs in the corpus: where each stands, its counts, and why it stopped."""
-    if not corpus.exists():
-        raise _fail(f"no corpus at {corpus} (crawl or import first, or pass --corpus)")
-    with Corpus(corpus) as c:
+    with open_corpus(corpus) as c:
         jobs = JobStore(c).all()
     if as_json:
         for j in jobs:

@@ -32,7 +32,8 @@ from bibmine.corpus.model import (
     Venue,
     normalize_doi,
 )
-from bibmine.sources.readers._csv_rows import check_header, iter_csv_rows, last_line
+from bibmine.sources.encoding import read_head
+from bibmine.sources.readers._csv_rows import check_header, guess_delimiter, iter_csv_rows, last_line
 from bibmine.sources.readers._fieldnorm import (
     clean,
     dedupe,
@@ -133,7 +134,7 @@ def _csv_rows(path: Path, encoding: str, mapping: TableMapping) -> Iterator[Row]
     max_lines = int(mapping.table.get("max_row_lines", 200))  # type: ignore[call-overload]
     with open_text(path, encoding) as fh:
         skip = mapping.header_row - 1
-        rows = iter_csv_rows(fh, delimiter or _guess_delimiter(path, encoding), max_lines)
+        rows = iter_csv_rows(fh, delimiter or guess_delimiter(read_head(path, encoding)), max_lines)
         header_seen = False
         for row in rows:
             if skip > 0:
@@ -148,14 +149,6 @@ def _csv_rows(path: Path, encoding: str, mapping: TableMapping) -> Iterator[Row]
                                  + describe_issues(path, issues))
             header_seen = True
             yield f"line {row.line}", row.cells, row.error, row.raw
-
-
-def _guess_delimiter(path: Path, encoding: str) -> str:
-    """The commonest of ';', ',' and TAB outside quotes in the first line (';' from Russian Excel)."""
-    with open_text(path, encoding) as fh:
-        first = re.sub(r'"[^"]*"', "", fh.readline())
-    counts = {d: first.count(d) for d in (";", ",", "\t")}
-    return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
 def _xlsx_rows(path: Path, mapping: TableMapping) -> Iterator[Row]:
