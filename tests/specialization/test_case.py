@@ -25,7 +25,7 @@ def run(request, tmp_path_factory):
 
 def test_packaged_case_is_the_shared_one():
     if not SHARED_CASE.is_dir():
-        pytest.skip(f"shared data not found at {SHARED_CASE}")
+        pytest.skip("needs ../shared/data/cases/central_black_earth/ (the packaged case must be a copy of it)")
     for name in ("coefficients.csv", "regions.csv"):
         assert (CASE_DIR / name).read_bytes() == (SHARED_CASE / name).read_bytes()
 
