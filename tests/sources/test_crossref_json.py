@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -121,6 +122,47 @@ def test_invented_russian_work_with_english_original_title():
     assert r.funding == ["Russian Science Foundation (22-27-00001)"]
     assert [(x.scheme, x.code, x.source) for x in r.rubrics] == [("crossref_subject", "Soil Science", "foreign")]
     assert r.language == "ru" and r.citations[0].count == 5
+
+
+def test_invented_single_work_raw_is_the_message_text():
+    path = FIXTURES / "ru_work.json"
+    [r] = read(path)[0]
+    text = path.read_text(encoding="utf-8")
+    # the exact text of "message" (indentation kept), not a re-serialisation
+    assert r.raw == text[text.index('"message": ') + len('"message": '):text.rindex("}")].rstrip()
+    # 3 deposited references, one of them empty: 2 kept, the count noted
+    assert len(r.references) == 2 and r.extra["reference_count"] == "3"
+
+
+def test_invented_work_list_with_reference_entry_and_undated_work(tmp_path):
+    """A "work-list" response (as a cursor page): the invented Russian work, a reference entry in a book
+    with an ISBN, and a work whose date-parts are [[null]]."""
+    work = json.loads((FIXTURES / "ru_work.json").read_text(encoding="utf-8"))["message"]
+    chapter = {"DOI": "10.5555/invented.chapter", "type": "reference-entry", "title": ["Chernozem"],
+               "container-title": ["Encyclopedia of Russian Soils"], "ISBN": ["9780000000002"],
+               "author": [{"given": "Anna", "family": "Smirnova"}], "issued": {"date-parts": [[2012, 5, 23]]},
+               "abstract": "<jats:p>Typical &amp; leached chernozems.</jats:p>"}
+    undated = {"DOI": "10.5555/invented.undated", "type": "journal-article", "title": ["Undated note"],
+               "issued": {"date-parts": [[None]]}, "reference-count": 3,
+               "reference": [{"key": "r1", "year": "0"}, {"key": "r2", "DOI": "10.5555/x"},
+                             {"key": "r3", "unstructured": "Someone S. Soils. 2001."}]}
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps({"status": "ok", "message-type": "work-list", "message": {
+        "total-results": 3, "items": [work, chapter, undated], "next-cursor": "AoJ"}}, ensure_ascii=False),
+        encoding="utf-8")
+    records, rejects = read(path)
+    assert rejects == [] and [r.ids.doi for r in records] == [
+        "10.17308/invented.2022.4.002", "10.5555/invented.chapter", "10.5555/invented.undated"]
+    chem = records[1]
+    assert chem.kind is Kind.CHAPTER and chem.extra["source_type"] == "reference-entry"
+    assert (chem.venue.name, chem.venue.isbn, chem.year, chem.date) == (
+        "Encyclopedia of Russian Soils", ["9780000000002"], 2012, "2012-05-23")
+    assert [a.name for a in chem.authors] == ["Smirnova, Anna"]
+    assert chem.abstract == "Typical & leached chernozems."  # markup gone, entity unescaped
+    note = records[2]
+    assert (note.year, note.date) == (None, None)  # "date-parts": [[null]]
+    assert [(x.doi, x.raw) for x in note.references] == [("10.5555/x", None), (None, "Someone S. Soils. 2001.")]
+    assert note.extra["reference_count"] == "3"
 
 
 def test_jsonl_broken_line_and_untitled_work():

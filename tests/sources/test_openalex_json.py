@@ -1,4 +1,4 @@
-"""OpenAlex works JSON reader: real samples, INVENTED Cyrillic and broken fixtures."""
+"""OpenAlex works JSON reader: INVENTED Cyrillic and broken fixtures, and real samples as extra coverage."""
 
 from __future__ import annotations
 
@@ -158,6 +158,54 @@ def test_truncated_list_keeps_the_works_before_the_cut():
     assert [r.ids.openalex for r in records] == ["W4000000001"]
     assert len(rejects) == 1 and rejects[0].location.startswith("offset ")
     assert "1 record(s) before it were read" in rejects[0].reason
+
+
+def invented_list(path: Path, n: int) -> list[dict]:
+    """A list response of n copies of the invented ru_work.json, each its own id, written indented (as the
+    API's pretty form) with Cyrillic kept; returns the works as written."""
+    work = json.loads((FIXTURES / "ru_work.json").read_text(encoding="utf-8"))
+    works = [dict(work, id=f"https://openalex.org/W{4100000000 + i}") for i in range(n)]
+    path.write_text(json.dumps({"meta": {"count": n}, "results": works}, ensure_ascii=False, indent=2),
+                    encoding="utf-8")
+    return works
+
+
+def test_invented_list_raw_is_the_exact_object_text(tmp_path):
+    path = tmp_path / "list.json"
+    works = invented_list(path, 5)
+    records, rejects = read(path)
+    assert rejects == [] and [r.ids.openalex for r in records] == [f"W{4100000000 + i}" for i in range(5)]
+    assert [json.loads(r.raw) for r in records] == works
+    text = path.read_text(encoding="utf-8")
+    assert text.count(records[3].raw) == 1 and records[3].raw.startswith("{\n")  # as written, indentation kept
+
+
+def test_invented_document_streaming_with_a_tiny_window(monkeypatch, tmp_path):
+    """Records split across many buffer refills come out the same."""
+    path = tmp_path / "list.json"
+    invented_list(path, 4)
+    whole = [r.raw for r in read_openalex_json(path, "utf-8")]
+    assert len(whole) == 4
+    monkeypatch.setattr(_jsondoc, "_CHUNK", 7)
+    assert [r.raw for r in read_openalex_json(path, "utf-8")] == whole
+
+
+def test_invented_big_list_response_is_read_in_flat_memory(tmp_path):
+    """A 10 MB list response of invented works is decoded one work at a time, not held whole."""
+    work = json.loads((FIXTURES / "ru_work.json").read_text(encoding="utf-8"))
+    path = tmp_path / "big.json"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('{"meta": {"count": 3200}, "results": [')
+        fh.write(",\n".join(json.dumps(dict(work, id=f"https://openalex.org/W{i}")) for i in range(3200)))
+        fh.write("]}")
+    assert path.stat().st_size > 9_000_000
+    tracemalloc.start()
+    try:
+        n = sum(1 for _ in _jsonio.iter_json_items(path, "utf-8", LAYOUT))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert n == 3200 and peak < 6_000_000
 
 
 @needs_samples
