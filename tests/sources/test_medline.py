@@ -11,7 +11,8 @@ from bibmine.sources.files import open_export
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/medline"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"vendor samples not found at {SAMPLES}")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/pubmed_medline/ "
+                                                                "(real PubMed exports)")
 
 
 def read(path: Path) -> list[Record | Reject]:
@@ -103,6 +104,23 @@ def test_invented_cyrillic_records_and_truncation():
     assert review.kind is Kind.REVIEW and review.date == "2020-11"  # DP - 2020 Nov-Dec
     assert isinstance(cut, Reject) and cut.location == "line 47"
     assert "last field read: TI" in cut.reason
+
+
+def test_invented_last_record_without_trailing_newline_is_complete(tmp_path):
+    text = (FIXTURES / "cyrillic.nbib").read_text(encoding="utf-8")
+    # the first two records only, the file ending right after the last field (no newline); a day in DP
+    two = text[:text.index("PMID- 99000003")].rstrip("\n").replace("DP  - 2020 Nov-Dec", "DP  - 2020 Nov 15")
+    path = tmp_path / "two.nbib"
+    path.write_text(two, encoding="utf-8")
+    art, review = read(path)
+    assert isinstance(review, Record) and review.ids.pmid == "99000002"
+    assert review.date == "2020-11-15"  # DP - 2020 Nov 15
+    assert review.raw.endswith("SO  - Reg Stud Rev. 2020 Nov-Dec;4(6):1-10.")
+    assert [a.name for a in review.authors] == ["Sidorov, Petr N"]
+    v = art.venue  # JT, TA, IS, VI, IP, PG
+    assert (v.name, v.abbreviation, v.issn, v.volume, v.issue, v.pages) == (
+        "Vestnik Voronezhskogo gosudarstvennogo universiteta", "Vestn Voronezh Gos Univ", ["1609-0683"], "12", "1",
+        "15-27")
 
 
 def test_crlf_copy_reads_the_same(tmp_path):

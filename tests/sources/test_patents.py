@@ -14,7 +14,8 @@ from bibmine.sources.readers.lens_patent import read_lens_patent
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample files not present")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/patents_*/ "
+                                                                "(real Lens and EPO OPS files)")
 
 LENS = SAMPLES / "patents_lens_jsonl/patentslens_biopoly_10records_majority_reconstructed.jsonl"
 EPO_ONE = SAMPLES / "patents_epo_ops_xml/epo_ops_get_biblio_EP2400812A1.xml"
@@ -161,6 +162,26 @@ def test_epo_invented_russian_utility_model_and_missing_document():
     assert um.abstract == "Полезная модель относится к сельскому хозяйству."
     assert um.affiliations[0].country == "RU" and [a.name for a in um.authors] == ["IVANOV IVAN IVANOVICH"]
     assert isinstance(missing, Reject) and missing.location == "item 2" and "not found" in missing.reason
+
+
+def test_epo_invented_search_response():
+    path = FIXTURES / "epo_ops_xml/search_two.xml"
+    records, rejects = read(path)
+    assert rejects == []
+    assert [r.ids.patent for r in records] == [PatentNumber("RU", "212345", "U1"), PatentNumber("RU", "2790001", "C1")]
+    assert [r.kind for r in records] == [Kind.UTILITY_MODEL, Kind.PATENT]
+    um = records[0]
+    # lang "ol" is the original language, not a language code
+    assert [(t.text, t.lang) for t in um.titles] == [("ПОЧВООБРАБАТЫВАЮЩЕЕ ОРУДИЕ", None),
+                                                     ("SOIL CULTIVATING IMPLEMENT", "en")]
+    assert um.extra == {"priority_date": "2021-11-05", "filing_date": "2022-01-20", "family_id": "90000001",
+                        "kind_code": "U1"}  # the earlier of two priority claims
+    assert rubric_codes(um, "ipc") == ["A01B13/08"]
+    # a cited patent resolved to its number, a non-patent citation kept as printed with its DOI
+    assert [(x.resolved, x.doi) for x in um.references] == [("RU2650001C1", None), (None, "10.5555/invented.npl.1")]
+    assert um.references[1].raw.startswith('- IVANOV I.I. ET AL, "Soil tillage in the forest-steppe"')
+    assert um.raw.startswith('<exchange-document xmlns="http://www.epo.org/exchange" system="ops.epo.org"')
+    assert um.raw.endswith("</exchange-document>")
 
 
 def test_epo_truncated_file():
