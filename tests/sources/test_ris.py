@@ -189,6 +189,69 @@ def test_invented_cyrillic_records():
     assert third.venue.volume == "3"
 
 
+SCOPUS_RIS = """TY  - JOUR
+TI  - Почвенная фауна восстановленных болот Воронежской области
+T2  - Вестник ВГУ. Серия: Химия. Биология
+J2  - Вестн. ВГУ
+VO  - 7
+IS  - 2
+PY  - 2021
+SN  - 16090683 (ISSN) \nAU  - Иванов, И.И.
+AU  - Петрова, А.С.
+AD  - Воронежский государственный университет, Воронеж, Россия
+KW  - болота
+KW  - почвенная фауна
+KW  - болота
+N1  - Export Date: 15 March 2022
+M3  - Review
+DB  - Scopus
+N1  - Correspondence Address: Иванов, И.И.; Воронежский государственный университет; email: ivanov@example.org
+N1  - Funding details: Russian Science Foundation, 22-27-00001
+N1  - Funding details: Voronezh State University
+N1  - Cited By :4
+ER  - \n
+TY  - CHAP
+TI  - Chernozem in Voronezh
+T2  - Soils of Central Russia
+PY  - 2019
+SP  - 55
+EP  - 88
+AU  - Smirnova, A.
+M3  - Book Chapter
+ER  - \n
+TY  - JOUR
+TI  - Erratum: Chernozem
+T2  - Soils
+PY  - 2020
+M3  - Erratum
+ER  - \n
+TY  - CONF
+TI  - Soil maps for smart specialization
+T2  - Proceedings of the Conference on Soils
+PY  - 2020
+M3  - Conference Paper
+ER  - """  # INVENTED, in the shape of a Scopus RIS export; the file ends "ER  - " with no newline
+
+
+def test_invented_scopus_ris_document_types_notes_and_keywords(tmp_path):
+    path = tmp_path / "scopus.ris"
+    path.write_text(SCOPUS_RIS, encoding="utf-8")
+    recs = records(read(path))
+    # M3 (Scopus document type) decides the kind, over TY
+    assert [r.kind for r in recs] == [Kind.REVIEW, Kind.CHAPTER, Kind.OTHER, Kind.CONFERENCE_PAPER]
+    review = recs[0]
+    assert (review.venue.name, review.venue.abbreviation, review.venue.issn) == (
+        "Вестник ВГУ. Серия: Химия. Биология", "Вестн. ВГУ", ["1609-0683"])  # "16090683 (ISSN) "
+    assert (review.venue.volume, review.venue.issue) == ("7", "2")  # VO read as VL
+    assert review.author_keywords == ["болота", "почвенная фауна"]  # a repeated keyword kept once
+    assert review.funding == ["Russian Science Foundation, 22-27-00001", "Voronezh State University"]
+    assert review.extra["correspondence_address"].startswith("Иванов, И.И.; Воронежский")
+    # "N1  - Cited By :4", dated by "N1  - Export Date: 15 March 2022"
+    assert [(c.count, c.source, c.date) for c in review.citations] == [(4, "scopus", "2022-03-15")]
+    assert recs[1].venue.pages == "55-88" and recs[1].venue.name == "Soils of Central Russia"
+    assert recs[3].raw.endswith("M3  - Conference Paper\nER  - ")  # the last record, no trailing newline
+
+
 def test_broken_file_keeps_good_records_and_locates_rejects():
     items = read(FIXTURES / "broken.ris")
     assert [r.title for r in items if isinstance(r, Record)] == ["Первая хорошая запись", "Вторая хорошая запись"]
