@@ -23,7 +23,8 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PLAIN = SAMPLES / "wos_plaintext"
 TAB = SAMPLES / "wos_tabdelimited"
 
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared vendor samples not present")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/wos_*/ "
+                                                                "(real Web of Science exports)")
 
 
 def read(path: Path) -> list[Record | Reject]:
@@ -233,6 +234,61 @@ def test_cyrillic_plaintext_fixture():
     assert p.authors[0].affiliations == [0, 1]
     assert p.venue.isbn == ["978-3-030-00001-1"]
     assert p.extra["XX"] == "an unknown tag keeps its value"
+
+
+WOS_DETAILS = """FN INVENTED test data for bibmine - not a Clarivate Web of Science export
+VR 1.0
+PT J
+AU Orlova, EV
+AF Orlova, Elena Viktorovna
+TI Digital platforms of the agro-industrial complex
+SO REGIONAL ECONOMICS
+DT Article; Proceedings Paper
+CR Kuznetsov PA, 2019, AGRAR NAUKA, V3, P1, DOI DOI 1458990/FILE/1458992.PDF#PAGE=11
+   Lal R, 2004, SCIENCE, V304, P1623, DOI 10.1126/science.1097396
+NR 2
+TC 2
+Z9 3
+PD JAN-FEB
+PY 2020
+WC Agricultural Economics & Policy; Information Science &
+   Library Science
+UT WOS:000000000000901
+DA 2024-01-15
+ER
+
+PT J
+AU Sidorov, SS
+TI Smart specialization of the Lipetsk region
+SO REGIONAL ECONOMICS
+DT Article
+NR 47
+TC 1
+PY 2021
+UT WOS:000000000000902
+DA 2024-01-15
+ER
+
+EF
+"""
+
+
+def test_invented_plaintext_kinds_dates_categories_and_references(tmp_path):
+    path = tmp_path / "savedrecs.txt"
+    path.write_text(WOS_DETAILS, encoding="utf-8")
+    paper, bare = records(path)
+    assert paper.kind is Kind.CONFERENCE_PAPER  # "Article; Proceedings Paper"
+    assert (paper.year, paper.date) == (2020, "2020-01")  # PD JAN-FEB
+    # "DOI DOI 1458990/FILE/..." is no DOI; the other reference's is
+    assert [ref.doi for ref in paper.references] == [None, "10.1126/science.1097396"]
+    # WC wraps inside a category name
+    assert [x.code for x in paper.rubrics if x.scheme == "wos_category"] == [
+        "Agricultural Economics & Policy", "Information Science & Library Science"]
+    assert [(c.source, c.count, c.date) for c in paper.citations] == [
+        ("wos", 2, "2024-01-15"), ("wos_all_databases", 3, "2024-01-15")]
+    # exported without cited references: none invented, NR kept
+    assert bare.references == [] and bare.extra["NR"] == "47"
+    assert [(c.source, c.count) for c in bare.citations] == [("wos", 1)]
 
 
 def test_plaintext_crlf_and_bom_read_like_lf(tmp_path):
