@@ -1,4 +1,4 @@
-"""BibTeX reader: real WoS and Scopus BibTeX samples, invented Cyrillic and broken fixtures."""
+"""BibTeX reader: invented WoS-, Scopus-shaped, Cyrillic and broken fixtures; real samples as extra coverage."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from bibmine.sources.readers._bibtex_map import decode_latex, split_names
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/bibtex"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"vendor samples not found at {SAMPLES}")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/*_bibtex/ "
+                                                                "(real WoS and Scopus BibTeX exports)")
 
 
 def read(path: Path) -> list[Record | Reject]:
@@ -159,6 +160,51 @@ def test_invented_cyrillic_entries():
     assert [a.name for a in second.authors] == ["Sméth, José", "Research Group on Soils and Maps"]
     assert second.authors[1].normalized is None  # a group author has no "surname, initials"
     assert second.title == "Soil maps of Central Russia"
+
+
+def test_invented_wos_bibtex_export():
+    [rec] = read(FIXTURES / "wos_export.bib")
+    assert rec.title == ("Winter wheat yields on typical chernozems of the Lipetsk region under mineral "
+                         "fertilizers")  # the wrapped title joined with one space
+    assert (rec.ids.wos, rec.ids.doi) == ("WOS:000000000000777", "10.1234/acr.2022.14.3.101")
+    assert rec.kind is Kind.CONFERENCE_PAPER  # Type = {Proceedings Paper}
+    assert (rec.year, rec.date) == (2022, "2022-07-15")  # Month = {JUL 15}
+    # the "(Corresponding Author)" line repeats an address: kept aside, not an affiliation
+    assert [a.raw for a in rec.affiliations] == ["Lipetsk State Tech Univ, Dept Agron, Lipetsk 398055, Russia.",
+                                                 "Voronezh State Agr Univ, Voronezh 394087, Russia."]
+    assert rec.extra["reprint_address"].startswith("Ivanova, MP (Corresponding Author), Lipetsk State Tech Univ")
+    assert [a.affiliations for a in rec.authors] == [[0], [1], [0]]
+    # ORCID-Numbers and ResearcherID-Numbers matched to the byline names; Frolov has neither
+    assert [(a.orcid, a.ids) for a in rec.authors] == [("0000-0002-1825-0097", {"researcherid": "Z-0001-2020"}),
+                                                       ("0000-0001-5109-3700", {}), (None, {})]
+    v = rec.venue
+    assert (v.name, v.abbreviation, v.issn, v.publisher) == (
+        "AGRONOMY OF CENTRAL RUSSIA", "Agron. Cent. Russ.", ["1234-5678", "1234-5686"], "INVENTED PRESS")
+    assert rec.author_keywords == ["winter wheat", "chernozem", "mineral fertilizers", "Lipetsk region"]
+    assert rec.indexed_keywords == ["NITROGEN", "YIELD"]
+    assert [(x.raw, x.doi) for x in rec.references] == [
+        ("Dokuchaev VV, 1883, RUSSIAN CHERNOZEM.", None),
+        ("Lal R, 2004, SCIENCE, V304, P1623, DOI 10.1126/science.1097396.", "10.1126/science.1097396"),
+        ("[Anonymous], 2015, SOIL ATLAS.", None)]  # "{[}" decoded
+    assert [(c.count, c.source, c.date) for c in rec.citations] == [(6, "wos", "2024-02-01")]  # Times-Cited, DA
+    assert rec.funding == ["Russian Science Foundation [22-16-00001]"]
+    assert [(r.scheme, r.code) for r in rec.rubrics] == [
+        ("wos_category", "Agronomy"), ("wos_category", "Soil Science"), ("wos_research_area", "Agriculture")]
+
+
+def test_invented_scopus_bibtex_export_with_preamble_and_repeated_fields():
+    [rec] = read(FIXTURES / "scopus_export.bib")  # the file ends with "}" and no newline
+    assert rec.title == "Sugar beet in the Central Black Earth region"
+    assert [a.name for a in rec.authors] == ["Kozlova, Marina", "Frolov, Dmitry"]
+    assert rec.venue.pages == "45-53"  # "45 – 53"
+    assert (rec.venue.issn, rec.venue.abbreviation) == (["1234-5678"], "Invented J. Agron.")  # "12345678"
+    assert rec.author_keywords == ["sugar beet", "yield", "Central Black Earth"]
+    assert rec.funding == ["Russian Science Foundation", "Ministry of Agriculture"]  # funding_details twice
+    assert rec.extra["article_number"] == "045"
+    # "Cited by: 12", dated by the preamble's "EXPORT DATE: 05 March 2024"
+    assert [(c.count, c.source, c.date) for c in rec.citations] == [(12, "scopus", "2024-03-05")]
+    assert [a.raw for a in rec.affiliations] == ["Tambov State University, Tambov, Russian Federation",
+                                                 "Michurinsk State Agrarian University, Michurinsk, Russian Federation"]
 
 
 def test_broken_entry_is_rejected_at_its_line_and_the_rest_is_read():
