@@ -42,7 +42,8 @@ FILES = {
     "wos_tabdelimited/wosfile_wos_tab_delimited_win_utf16.txt": 50,
 }
 
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/data/samples is absent (real-file coverage)")
+pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/ "
+                                                             "(real-file coverage)")
 
 
 @pytest.mark.parametrize(("name", "records"), sorted(FILES.items()))

@@ -14,7 +14,8 @@ from bibmine.sources.textutil import strip_markup
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/crossref_json"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample files not present")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/crossref_json/ "
+                                                                "(real Crossref API answers)")
 
 SINGLE = SAMPLES / "crossref_json/habanero_crossref_work_10.1371_journal.pone.0033693.json"
 ECOLOGY = SAMPLES / "crossref_json/habanero_crossref_works_query_ecology_rows2.json"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from bibmine.sources.files import open_export
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/lens_csv"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"vendor samples not found at {SAMPLES}")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/lens_csv/ "
+                                                                "(a real Lens export)")
 
 
 def read(path: Path) -> list[Record | Reject]:
@@ -60,6 +62,32 @@ def test_lens_sample():
     assert rec.extra["pmcid"] == "PMC7680653"
     assert items[6].citations[0].count == 182 and len(items[6].references) == 157
     assert items[7].title.startswith("Un análisis bibliométrico del brand equity")
+
+
+def test_invented_row_names_ids_funding_and_counts(tmp_path):
+    """An INVENTED row written under the fixture's header: names as "Given Surname", identifiers, funding."""
+    header = next(csv.reader((FIXTURES / "cyrillic.csv").open(encoding="utf-8")))
+    cells = {"Lens ID": "000-111-222-333-901", "Title": "Yields of winter wheat", "Date Published": "2020-11-22",
+             "Publication Year": "2020", "Publication Type": "journal article", "Source Title": "Agronomy",
+             "ISSNs": "21945411; 21945403", "Author/s": "Elena Orlova; Olga Li",
+             "Funding": "Russian Science Foundation; Voronezh State University",
+             "External URL": "http://dx.doi.org/10.1234/agr.2020.1", "PMID": "99000011", "PMCID": "PMC9000011",
+             "DOI": "10.1234/agr.2020.1", "Citing Works Count": "10", "References": "000-928-794-577-264"}
+    path = tmp_path / "lens.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        writer.writerow([cells.get(h, "") for h in header])
+    [rec] = read(path)
+    # Lens writes "Given Surname": the last word is the surname, even when it is short
+    assert [(a.name, a.normalized) for a in rec.authors] == [("Elena Orlova", "orlova e."), ("Olga Li", "li o.")]
+    assert (rec.ids.lens, rec.ids.doi, rec.ids.pmid, rec.extra["pmcid"]) == (
+        "000-111-222-333-901", "10.1234/agr.2020.1", "99000011", "PMC9000011")
+    assert (rec.year, rec.date, rec.venue.issn) == (2020, "2020-11-22", ["2194-5411", "2194-5403"])
+    assert rec.funding == ["Russian Science Foundation", "Voronezh State University"]
+    assert rec.url == "http://dx.doi.org/10.1234/agr.2020.1"
+    assert [(c.count, c.source) for c in rec.citations] == [(10, "lens")]
+    assert [r.resolved for r in rec.references] == ["lens:000-928-794-577-264"]
 
 
 def test_invented_cyrillic_and_broken_rows():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ from bibmine.sources.files import open_export
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/openalex_csv"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"vendor samples not found at {SAMPLES}")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/openalex_csv/ "
+                                                                "(a real OpenAlex download)")
 
 
 def read(path: Path) -> list[Record | Reject]:
@@ -56,6 +58,38 @@ def test_openalex_csv_sample():
     assert [a.affiliations for a in tourism.authors] == [[0], [0], [], [1]]
     assert tourism.ids.pmid == "33957813"
     assert items[7].authors[0].name == "Serap BÜYÜKKIDIK"
+
+
+def test_invented_rows_institutions_aligned_with_authors(tmp_path):
+    """INVENTED rows under the fixture's header: one institution per author is linked, with its country; an
+    author without institution ("RU|RU||RU") keeps the others aligned."""
+    header = next(csv.reader((FIXTURES / "cyrillic.csv").open(encoding="utf-8")))
+    rows = [
+        {"id": "https://openalex.org/W9000000011", "authorships.author.display_name": "Мария Козлова|Олег Фролов",
+         "authorships.author.id": "https://openalex.org/A9000000011|https://openalex.org/A9000000012",
+         "authorships.countries": "RU|DE",
+         "authorships.institutions.display_name": "Тамбовский государственный университет|University of Bonn",
+         "cited_by_count": "3", "display_name": "Sugar beet yields", "publication_year": "2022",
+         "publication_date": "2022-05-01", "type": "article", "language": "en"},
+        {"id": "https://openalex.org/W9000000012", "authorships.author.display_name": "A One|B Two|C Three|D Four",
+         "authorships.countries": "RU|RU||RU",
+         "authorships.institutions.display_name": "Липецкий государственный технический университет|"
+                                                  "Липецкий государственный технический университет||ПАО НЛМК",
+         "display_name": "Steel and regions", "publication_year": "2021", "type": "article"}]
+    path = tmp_path / "works.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, quoting=csv.QUOTE_ALL)
+        writer.writerow(header)
+        writer.writerows([[row.get(h, "") for h in header] for row in rows])
+    beet, steel = read(path)
+    assert [(a.name, a.ids, a.affiliations) for a in beet.authors] == [
+        ("Мария Козлова", {"openalex": "A9000000011"}, [0]), ("Олег Фролов", {"openalex": "A9000000012"}, [1])]
+    assert [(a.raw, a.country) for a in beet.affiliations] == [("Тамбовский государственный университет", "RU"),
+                                                               ("University of Bonn", "DE")]
+    assert [(c.count, c.source) for c in beet.citations] == [(3, "openalex")]
+    assert (beet.year, beet.date, beet.language) == (2022, "2022-05-01", "en")
+    assert [a.affiliations for a in steel.authors] == [[0], [0], [], [1]]  # one institution named twice: one
+    assert [a.raw for a in steel.affiliations] == ["Липецкий государственный технический университет", "ПАО НЛМК"]
 
 
 def test_invented_cyrillic_row_and_unclosed_quote():

@@ -17,7 +17,8 @@ from bibmine.sources.readers.openalex_json import LAYOUT, read_openalex_json
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/openalex_json"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared sample files not present")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/openalex_json/ "
+                                                                "(real OpenAlex API answers)")
 
 LIST_49 = SAMPLES / "openalex_json/peneira_openalex_works_list.json"
 SINGLE = SAMPLES / "openalex_json/zotero_openalex_work_W2257674859.json"

@@ -19,7 +19,8 @@ from bibmine.sources.textutil import is_placeholder, unless_placeholder
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
 SAMPLES = Path(__file__).resolve().parents[2] / "../shared/data/samples"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="shared vendor samples not present")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/ (real vendor "
+                                                                "exports; invented fixtures cover each rule)")
 
 
 def records(path: Path) -> list[Record]:

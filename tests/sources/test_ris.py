@@ -12,7 +12,8 @@ from bibmine.sources.readers.ris import read_ris
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared/data/samples"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures/ris"
-needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"vendor samples not found at {SAMPLES}")
+needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason="needs ../shared/data/samples/*ris*/ "
+                                                                "(real Scopus, SciELO and rispy RIS files)")
 
 
 def read(path: Path) -> list[Record | Reject]:
