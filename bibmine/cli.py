@@ -201,7 +201,7 @@ def dedup(
     """Find duplicates across the stored works; --report explains every merge; --undo reverses one;
     --candidates lists look-alike pairs kept apart by a rule; --merge A B joins two by hand."""
     from bibmine.corpus.dedup_run import merge_report, run_dedup, undo_merge
-    from bibmine.corpus.model import from_json
+    from bibmine.record import from_json
 
     with open_corpus(corpus) as c:
         if candidates or merge:

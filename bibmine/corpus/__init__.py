@@ -14,7 +14,7 @@ from bibmine._exports import lazy_exports
 _MODEL = ("Record", "Kind", "Text", "Author", "Affiliation", "Venue", "Identifiers", "PatentNumber",
           "Reference", "CitationCount", "RubricAssignment", "Reject", "display_name", "normalize_doi")
 _TABLE = {
-    **dict.fromkeys(_MODEL, "bibmine.corpus.model"),
+    **dict.fromkeys(_MODEL, "bibmine.record"),
     "Corpus": "bibmine.corpus.store", "NotACorpusError": "bibmine.corpus.store", "Batch": "bibmine.corpus.store",
     "import_files": "bibmine.corpus.importer", "FileReport": "bibmine.corpus.importer",
     "DiskFullError": "bibmine.corpus.importer",
@@ -24,7 +24,7 @@ _TABLE = {
     "merge_report": "bibmine.corpus.dedup_run",
     "evaluate_folder": "bibmine.corpus.dedup_eval", "pair_scores": "bibmine.corpus.dedup_eval",
     "corpus_stats": "bibmine.corpus.stats",
-    "is_placeholder": "bibmine.corpus.placeholders",
+    "is_placeholder": "bibmine.placeholders",
 }
 __all__ = sorted(_TABLE)
 __getattr__, __dir__ = lazy_exports(__name__, _TABLE)

@@ -11,7 +11,7 @@ first-author surnames agree where both are in the same script, and no identifier
 of the same scheme conflicts.
 
 Guards that no score overrides: placeholders (``NA``, ``[Anonymous]``) are missing
-values (:mod:`bibmine.corpus.placeholders`); two records with different values of one
+values (:mod:`bibmine.placeholders`); two records with different values of one
 identifier scheme are never the same work; titles that differ in a number or Roman
 numeral (part 1 / part 2, volume II / III) and generic or notice titles (editorial,
 correction, "От редакции") never merge by title.  Pairs that look alike but fail a
@@ -29,7 +29,7 @@ from importlib import resources
 from rapidfuzz import fuzz
 
 from bibmine.corpus.dedup_config import DedupConfig  # noqa: F401  (imported from here by the stage)
-from bibmine.corpus.model import Record, Text, title_key  # noqa: F401 (Text: doctest)
+from bibmine.record import Record, Text, title_key  # noqa: F401 (Text: doctest)
 
 
 def _load_stopwords() -> frozenset[str]:

@@ -48,16 +48,15 @@ def read_labels(path: Path) -> dict[RecordKey, str]:
 
 def file_fingerprints(path: Path) -> list[str]:
     """Fingerprints of a file's records in file order (as the corpus stores them)."""
-    from bibmine.corpus.ingest import prepare
-    from bibmine.corpus.model import Reject
-    from bibmine.sources.files import open_export
+    from bibmine.corpus.importer import file_chunks  # the importer pulls in every reader
 
-    opened = open_export(path)
     out = []
-    for item in opened.reader.read(path, opened.encoding):
-        if isinstance(item, Reject):
-            raise ValueError(f"{path}: {item.location}: {item.reason}; a labelled file must read whole")
-        out.append(prepare(item, opened.reader.name, 0).fingerprint)
+    for chunk in file_chunks(path):
+        for reject in chunk.rejects:
+            raise ValueError(f"{path}: {reject.location}: {reject.reason}; a labelled file must read whole")
+        if chunk.stopped:
+            raise ValueError(f"{path}: reading stopped: {chunk.stopped}; a labelled file must read whole")
+        out += [item.fingerprint for item in chunk.items]
     return out
 
 

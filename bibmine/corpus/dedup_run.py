@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from bibmine.corpus.dedup import DedupConfig, title_keys
 from bibmine.corpus.ingest import Ingestor
-from bibmine.corpus.model import from_json
 from bibmine.corpus.store import Corpus, now
+from bibmine.record import from_json
 
 
 def run_dedup(corpus: Corpus, config: DedupConfig | None = None,

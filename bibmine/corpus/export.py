@@ -15,7 +15,7 @@ from typing import TextIO
 
 import rispy
 
-from bibmine.corpus.model import Kind, Record, to_json
+from bibmine.record import Kind, Record, to_json
 from bibmine.safe_csv import SafeDictWriter, fold_line_breaks
 
 CSV_COLUMNS = [

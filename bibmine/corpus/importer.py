@@ -1,6 +1,11 @@
 """Import export files into the corpus: one batch per file, rejects to quarantine.
 
->>> # see tests/corpus/test_import.py for full examples
+The one module of :mod:`bibmine.corpus` that uses the file readers (:mod:`bibmine.sources`): it opens each
+file (format and encoding detected) and hands the chosen reader to :mod:`bibmine.corpus.pipeline`.  The
+rest of the corpus imports no reader, and the readers import only the record model (:mod:`bibmine.record`),
+so importing ``bibmine.corpus`` loads no reader (tests/test_layers.py).
+
+>>> # see tests/corpus/test_import_paths.py for full examples
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 from bibmine.corpus.dedup import DedupConfig
 from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.parquet import ParquetSchemaError, open_dataset
-from bibmine.corpus.pipeline import read_chunks
+from bibmine.corpus.pipeline import Chunk, read_chunks
 from bibmine.corpus.store import Corpus, file_sha256
 from bibmine.sources.encoding import EncodingError
 from bibmine.sources.files import UnknownFormatError, open_export
@@ -143,7 +148,7 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     n = since_commit = 0
     committed = _counts(batch)
     try:
-        for chunk in read_chunks(path, opened.reader.name, opened.encoding, default_format=opened.reader.name,
+        for chunk in read_chunks(path, opened.reader, opened.encoding, default_format=opened.reader.name,
                                  tolerance=ingestor.config.year_tolerance, processes=processes):
             for reject in chunk.rejects:
                 batch.n_read += 1
@@ -187,6 +192,15 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     report.read, report.new, report.merged = batch.n_read, batch.n_new, batch.n_merged
     report.duplicate, report.rejected = batch.n_duplicate, batch.n_rejected
     return report
+
+
+def file_chunks(path: Path, format: str | None = None, *, tolerance: int = 0, processes: int | None = 1
+                ) -> Iterator[Chunk]:
+    """A file's records prepared as an import prepares them (fingerprints, keys), with its rejects, in
+    chunks in file order; nothing is stored (``bibmine.corpus.dedup_eval`` reads labelled files so)."""
+    opened = open_export(path, format)
+    return read_chunks(path, opened.reader, opened.encoding, default_format=opened.reader.name,
+                       tolerance=tolerance, processes=processes)
 
 
 def dataset_sha256(path: Path) -> str:

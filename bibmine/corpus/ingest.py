@@ -8,7 +8,7 @@ within one chunk are matched against each other too, so chunking never changes
 the result.
 
 >>> import tempfile, pathlib
->>> from bibmine.corpus.model import Record, Kind, Text, Identifiers
+>>> from bibmine.record import Record, Kind, Text, Identifiers
 >>> from bibmine.corpus.store import Corpus
 >>> c = Corpus(pathlib.Path(tempfile.mkdtemp()) / "c.sqlite")
 >>> ing = Ingestor(c)
@@ -40,9 +40,9 @@ from bibmine.corpus.dedup import (
     title_match,
 )
 from bibmine.corpus.matching import Decision, Place, decide, place_of, places_disagree
-from bibmine.corpus.model import Record, from_json, to_json
 from bibmine.corpus.store import Batch, Corpus, now
 from bibmine.corpus.works import WorkEditor
+from bibmine.record import Record, from_json, to_json
 
 # Rubric assignments that go to the rubric_assignments table (vendor classifications
 # such as WoS categories or OpenAlex topics stay in the record only).

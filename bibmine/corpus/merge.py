@@ -26,7 +26,7 @@ from collections import Counter
 
 import msgspec
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     CitationCount,
     Identifiers,
     Record,

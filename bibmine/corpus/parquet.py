@@ -9,13 +9,13 @@ A dataset is a folder::
 
 Part ``k`` of every table holds the same works, so a worker processes part ``k`` without a shuffle.
 ``records.record`` is the whole work as the corpus shows it (msgspec JSON of
-:class:`bibmine.corpus.model.Record`, placements and rubrics included): it alone is enough to
+:class:`bibmine.record.Record`, placements and rubrics included): it alone is enough to
 rebuild the work, and ``bibmine import DIR`` reads it back.  The other columns are there for
 columnar tools (pandas, DuckDB, Spark) and for the distributed stages.  The schema is in
 ``docs/parquet.md``; a reader refuses a newer schema version.
 
 >>> import tempfile, pathlib
->>> from bibmine.corpus.model import Record, Text, Kind
+>>> from bibmine.record import Record, Text, Kind
 >>> d = pathlib.Path(tempfile.mkdtemp()) / "ds"
 >>> rec = Record(kind=Kind.ARTICLE, id="w1", titles=[Text("Почвы", "ru")], year=2021)
 >>> write_parquet([rec], d, part_size=10)["records"]
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bibmine.corpus.model import Record, from_json, to_json
+from bibmine.record import Record, from_json, to_json
 
 SCHEMA = "bibmine-parquet"
 SCHEMA_VERSION = 1

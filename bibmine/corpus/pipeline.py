@@ -15,18 +15,27 @@ import gc
 import multiprocessing as mp
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from queue import Full
+from typing import Protocol
 
 import msgspec
 
 from bibmine.corpus.ingest import Prepared, prepare
-from bibmine.corpus.model import Reject
 from bibmine.corpus.rawtext import compress_raw
-from bibmine.sources.readers import reader_by_name
+from bibmine.record import Record, Reject
 
 CHUNK = 1000  # records matched and written together
+
+
+class FileReader(Protocol):
+    """What a file reader offers here (``bibmine.sources.readers.base.ReaderSpec`` does)."""
+
+    name: str
+
+    def read(self, path: Path, encoding: str) -> Iterable[Record | Reject]: ...
+
 MIN_BYTES_FOR_PROCESS = 1 << 20  # below 1 MiB a second process costs more than it saves
 
 
@@ -41,9 +50,10 @@ class ReaderCrashed(RuntimeError):
     """A reader raised an unexpected exception in the reader process."""
 
 
-def read_chunks(path: Path, reader: str, encoding: str, *, default_format: str, tolerance: int,
+def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format: str, tolerance: int,
                 processes: int | None = None) -> Iterator[Chunk]:
-    """Chunks of prepared records and rejects from ``path``, in file order.
+    """Chunks of prepared records and rejects from ``path``, in file order, read by ``reader`` (the
+    reader :func:`bibmine.corpus.importer.import_file` chose; this module imports no reader).
 
     ``processes``: 1 reads here, 2 uses a reader process; None decides by file size
     and core count.
@@ -58,11 +68,11 @@ def read_chunks(path: Path, reader: str, encoding: str, *, default_format: str, 
     yield from _from_process(args)
 
 
-def _chunks(path: Path, reader: str, encoding: str, default_format: str, tolerance: int) -> Iterator[Chunk]:
+def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, tolerance: int) -> Iterator[Chunk]:
     items: list[Prepared] = []
     rejects: list[Reject] = []
     try:
-        for item in reader_by_name(reader).read(path, encoding):
+        for item in reader.read(path, encoding):
             if isinstance(item, Reject):
                 rejects.append(item)
             else:
@@ -117,7 +127,7 @@ def _from_process(args: tuple) -> Iterator[Chunk]:
         while (data := queue.get()) is not None:
             chunk = decoder.decode(data)
             if chunk.crashed:
-                raise ReaderCrashed(f"{args[0]}: the {args[1]} reader failed:\n{chunk.crashed}")
+                raise ReaderCrashed(f"{args[0]}: the {args[1].name} reader failed:\n{chunk.crashed}")
             yield chunk
     finally:
         if proc.is_alive():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from bibmine.corpus.model import Record, from_json, guess_lang
 from bibmine.corpus.store import Corpus
+from bibmine.record import Record, from_json, guess_lang
 
 # Field name -> test of presence, for the completeness table.
 COMPLETENESS_FIELDS: dict[str, object] = {

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from bibmine.corpus.model import Record, RubricAssignment, from_json
 from bibmine.corpus.rawtext import decode_raw
+from bibmine.record import Record, RubricAssignment, from_json
 
 DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
 ENV_VAR = "BIBMINE_CORPUS"

@@ -11,8 +11,8 @@ import json
 
 from bibmine.corpus.dedup import blocking_keys, sorted_key, title_keys
 from bibmine.corpus.merge import merge_records
-from bibmine.corpus.model import Record, from_json, to_json
 from bibmine.corpus.store import Corpus, now
+from bibmine.record import Record, from_json, to_json
 
 
 class WorkEditor:

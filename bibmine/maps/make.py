@@ -5,7 +5,7 @@
 ``network.txt``, ``map.json``, ``preview.png`` and ``clusters.csv`` with the check of VOSviewer's file rules.
 
 >>> import tempfile
->>> from bibmine.corpus.model import Record
+>>> from bibmine.record import Record
 >>> docs = [Record(author_keywords=k) for k in (["soil", "carbon"], ["soil", "climate"], ["carbon", "forest"])]
 >>> made = make_map(docs, "keywords", tempfile.mkdtemp())
 >>> made.written, sorted(made.paths)[:3], made.violations
@@ -23,13 +23,13 @@ from pathlib import Path
 
 import networkx as nx
 
-from bibmine.corpus.model import Record
 from bibmine.maps.build import MapOptions, analyze, build_network, default_layout
 from bibmine.maps.collect import KINDS
 from bibmine.maps.items import RecordFilter
 from bibmine.maps.output import write_all
 from bibmine.maps.thesaurus import Thesaurus
 from bibmine.maps.validate import Violation
+from bibmine.record import Record
 
 MIN_ITEMS = 3  # VOSviewer Online shows no map of fewer items
 

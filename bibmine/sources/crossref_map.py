@@ -1,4 +1,4 @@
-"""Crossref work (``message`` of api.crossref.org/works) -> :class:`~bibmine.corpus.model.Record`.
+"""Crossref work (``message`` of api.crossref.org/works) -> :class:`~bibmine.record.Record`.
 
 Shared by the ``crossref_json`` file reader and a Crossref API crawler.
 
@@ -11,7 +11,7 @@ Shared by the ``crossref_json`` file reader and a Crossref API crawler.
 
 from __future__ import annotations
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     CitationCount,

@@ -1,4 +1,4 @@
-"""EPO OPS ``exchange-document`` (published-data biblio) -> :class:`~bibmine.corpus.model.Record`.
+"""EPO OPS ``exchange-document`` (published-data biblio) -> :class:`~bibmine.record.Record`.
 
 Works on :mod:`xml.etree.ElementTree` elements in the ``http://www.epo.org/exchange``
 namespace, so an OPS crawler can reuse it on responses it parsed itself.  Patent
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Identifiers,
     Kind,
     PatentNumber,

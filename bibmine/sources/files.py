@@ -85,8 +85,8 @@ def open_export(path: str | Path, format: str | None = None) -> OpenedFile:
 
 
 def read_records(path: str | Path, format: str | None = None) -> ReadResult:
-    """Every record of an export file, in file order: :class:`~bibmine.corpus.model.Record` for
-    each good one, :class:`~bibmine.corpus.model.Reject` (location, reason, raw text) for each bad one.
+    """Every record of an export file, in file order: :class:`~bibmine.record.Record` for
+    each good one, :class:`~bibmine.record.Reject` (location, reason, raw text) for each bad one.
 
     Format and encoding are detected from the content unless ``format`` names a reader.
     """

@@ -1,4 +1,4 @@
-"""OpenAlex work object -> :class:`~bibmine.corpus.model.Record`.
+"""OpenAlex work object -> :class:`~bibmine.record.Record`.
 
 Shared by the ``openalex_json`` file reader and the OpenAlex API crawler: both get
 the same work objects (``/works`` responses, snapshot JSON Lines).  The mapping is
@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     CitationCount,

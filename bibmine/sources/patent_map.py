@@ -1,4 +1,4 @@
-"""Patent documents -> :class:`~bibmine.corpus.model.Record`: shared rules and the
+"""Patent documents -> :class:`~bibmine.record.Record`: shared rules and the
 Lens.org patent JSON mapping (:func:`lens_patent_to_record`, also for a Lens API crawler).
 
 Conventions for every patent source:
@@ -10,7 +10,7 @@ Conventions for every patent source:
 * ``year``/``date`` are the publication date (the priority date when there is no
   publication date); ``extra`` keeps ``priority_date``, ``filing_date``, ``family_id``;
 * cited patents are references with ``resolved`` = office+number+kind (the form
-  :meth:`~bibmine.corpus.model.Identifiers.pairs` uses), non-patent literature keeps
+  :meth:`~bibmine.record.Identifiers.pairs` uses), non-patent literature keeps
   its text and DOI.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     CitationCount,

@@ -6,8 +6,8 @@ import html
 import re
 from functools import lru_cache
 
-from bibmine.corpus.model import normalize_person
-from bibmine.corpus.placeholders import is_placeholder
+from bibmine.placeholders import is_placeholder
+from bibmine.record import normalize_person
 
 __all__ = ["is_placeholder", "person_key", "strip_markup", "unless_placeholder"]
 
@@ -60,7 +60,7 @@ def _drop_label(m: re.Match) -> str:
 
 
 # ---------------------------------------------------------------- placeholders
-# One list and one test for the whole system: bibmine.corpus.placeholders (data in
+# One list and one test for the whole system: bibmine.placeholders (data in
 # bibmine/corpus/data/placeholders.txt, sources named there); readers import it from here.
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bibmine.corpus.model import Record
+from bibmine.record import Record
 from bibmine.sources.crawl.engine import Page, Reject
 from bibmine.sources.http import HttpError, PoliteClient
 from bibmine.sources.readers.base import raw_json

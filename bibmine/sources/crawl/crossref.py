@@ -15,7 +15,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from bibmine.corpus.model import normalize_doi
+from bibmine.record import normalize_doi
 from bibmine.sources.crawl._api import map_items, require_list
 from bibmine.sources.crawl.config import SourceConfig
 from bibmine.sources.crawl.engine import Page, Reject

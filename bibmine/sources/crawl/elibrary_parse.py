@@ -20,7 +20,7 @@ from importlib import resources
 
 from bs4 import BeautifulSoup, Tag
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     CitationCount,

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from bibmine.corpus.dedup import DedupConfig
 from bibmine.corpus.ingest import Ingestor
-from bibmine.corpus.model import Record
 from bibmine.corpus.store import Corpus
+from bibmine.record import Record
 from bibmine.sources.crawl.state import Job, JobStore
 from bibmine.sources.http import BlockedError, HttpError, LimitExceeded, RateLimitedError, RobotsDisallowedError
 from bibmine.sources.redact import redact_text

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import requests
 from bs4 import BeautifulSoup
 
-from bibmine.corpus.model import Affiliation, Identifiers, Kind, PatentNumber, Record, Text, guess_lang
+from bibmine.record import Affiliation, Identifiers, Kind, PatentNumber, Record, Text, guess_lang
 from bibmine.sources.crawl.config import SourceConfig
 from bibmine.sources.crawl.elibrary_parse import block_reason
 from bibmine.sources.crawl.engine import Page, Reject

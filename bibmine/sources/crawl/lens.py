@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bibmine.corpus.model import Affiliation, Record
+from bibmine.record import Affiliation, Record
 from bibmine.sources.crawl._api import offset_page, post_with_token, require_list
 from bibmine.sources.crawl.config import CrawlConfig
 from bibmine.sources.crawl.engine import Page

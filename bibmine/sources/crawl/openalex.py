@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bibmine.corpus.model import Record
+from bibmine.record import Record
 from bibmine.sources.crawl._api import map_items, require_list
 from bibmine.sources.crawl.config import SourceConfig
 from bibmine.sources.crawl.engine import Page

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bibmine.corpus.model import Affiliation, Identifiers, PatentNumber, Record, Text, guess_lang
+from bibmine.record import Affiliation, Identifiers, PatentNumber, Record, Text, guess_lang
 from bibmine.sources.crawl._api import offset_page, post_with_token, require_list
 from bibmine.sources.crawl.config import CrawlConfig
 from bibmine.sources.crawl.engine import Page

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from bibmine.corpus.model import Record
+from bibmine.record import Record
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, drop_placeholders
 
 

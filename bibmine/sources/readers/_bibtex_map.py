@@ -13,7 +13,7 @@ from functools import cache
 
 from pylatexenc.latex2text import LatexNodes2Text
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     CitationCount,

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from bibmine.corpus.model import Record, Reject
+from bibmine.record import Record, Reject
 from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 
 # Scopus/Lens reference cells exceed csv's default 128 KiB field limit

@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
-from bibmine.corpus.model import (
+from bibmine.placeholders import PLACEHOLDERS
+from bibmine.record import (
     Author,
     Kind,
     Reference,
@@ -21,7 +22,6 @@ from bibmine.corpus.model import (
     normalize_doi,
     normalize_person,
 )
-from bibmine.corpus.placeholders import PLACEHOLDERS
 from bibmine.sources.readers._textio import open_text  # noqa: F401  (readers import it from here)
 from bibmine.sources.textutil import is_placeholder
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import msgspec
 
-from bibmine.corpus.model import Record, Reject
+from bibmine.record import Record, Reject
 from bibmine.sources.readers._jsondoc import iter_document
 from bibmine.sources.readers._textio import describe_issues, open_text
 

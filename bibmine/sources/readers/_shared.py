@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bibmine.corpus.model import normalize_person
+from bibmine.record import normalize_person
 
 # Authors recur across the records of one corpus (and within it, in C1/OI/RI), so a
 # cache pays off; normalize_person costs 2-3 us per call.

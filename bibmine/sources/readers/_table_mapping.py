@@ -43,7 +43,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bibmine.corpus.model import Kind
+from bibmine.record import Kind
 
 # Record fields a column can fill; list fields are split with [separators]
 _FIELD_NAMES = (

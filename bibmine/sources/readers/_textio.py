@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from bibmine.corpus.model import Reject
+from bibmine.record import Reject
 from bibmine.sources.encoding import DecodedText, DecodeIssue
 
 

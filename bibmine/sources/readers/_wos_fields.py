@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     CitationCount,

@@ -2,8 +2,8 @@
 
 A reader is a module-level :class:`ReaderSpec`: a ``sniff`` function that looks at
 the first 64 KiB of decoded text and says whether the file is in its format, and a
-``read`` function that streams :class:`~bibmine.corpus.model.Record` objects (or
-:class:`~bibmine.corpus.model.Reject` objects for records it cannot accept) from
+``read`` function that streams :class:`~bibmine.record.Record` objects (or
+:class:`~bibmine.record.Reject` objects for records it cannot accept) from
 the file.  Readers never raise on a bad record: they yield a Reject naming the
 line or row and go on.  They raise only when the whole file is unreadable.
 """
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bibmine.corpus.model import Record, Reject
+from bibmine.record import Record, Reject
 from bibmine.sources.textutil import is_placeholder
 
 ReadResult = Iterator[Record | Reject]
@@ -83,7 +83,7 @@ def drop_placeholders(record: Record) -> Record:
     What was dropped is listed in ``extra["placeholders_dropped"]`` so nothing vanishes unseen.
     Every registered reader's output passes through here (see :func:`bibmine.sources.readers.all_readers`).
 
-    >>> from bibmine.corpus.model import Author, Identifiers, Text
+    >>> from bibmine.record import Author, Identifiers, Text
     >>> r = drop_placeholders(Record(titles=[Text("[No title available]")], ids=Identifiers(pmid="NA", doi="10.1/x"),
     ...                              authors=[Author("[No author name available]"), Author("Ivanov I.")]))
     >>> r.ids.pmid, r.ids.doi, [a.name for a in r.authors], r.titles, r.extra["placeholders_dropped"]

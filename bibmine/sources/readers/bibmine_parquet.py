@@ -13,8 +13,8 @@ from pathlib import Path
 
 import msgspec
 
-from bibmine.corpus.model import Reject, from_json
 from bibmine.corpus.parquet import iter_part_json, open_dataset
+from bibmine.record import Reject, from_json
 from bibmine.sources.readers.base import ReaderSpec, ReadResult
 
 NAME = "bibmine_parquet"

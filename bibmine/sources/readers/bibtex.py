@@ -21,7 +21,7 @@ import bibtexparser
 from bibtexparser.middlewares import RemoveEnclosingMiddleware
 from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
 
-from bibmine.corpus.model import Record, Reject
+from bibmine.record import Record, Reject
 from bibmine.sources.readers._bibtex_map import build_record
 from bibmine.sources.readers._fieldnorm import parse_date
 from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from bibmine.corpus.model import Reject
+from bibmine.record import Reject
 from bibmine.sources.epo_map import NS, exchange_document_to_record
 from bibmine.sources.readers.base import ReaderSpec, ReadResult
 

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     CitationCount,
     Identifiers,

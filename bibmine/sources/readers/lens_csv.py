@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     CitationCount,
     Identifiers,
     Kind,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     Author,
     Identifiers,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     CitationCount,
     Identifiers,

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import rispy
 
-from bibmine.corpus.model import (
+from bibmine.record import (
     Affiliation,
     CitationCount,
     Identifiers,

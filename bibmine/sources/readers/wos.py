@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from bibmine.corpus.model import Record, Reject
+from bibmine.record import Record, Reject
 from bibmine.sources.encoding import DecodedText
 from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
 from bibmine.sources.readers._wos_fields import (

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bibmine.corpus.model import Reject
+from bibmine.record import Reject
 from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text
 from bibmine.sources.readers._wos_fields import (
     LIST_TAGS,
