@@ -62,8 +62,18 @@ def _decode(path: Path, out: list[Violation]) -> str | None:
     return text
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def split_rows(text: str, sep: str) -> list[tuple[int, list[str], list[str]]]:
     """(line number, fields, quote problems) per row; quoted fields may hold separators and line breaks."""
+    if '"' not in text:  # no quoted field: a row is a line (a network file of 200,000 links in C, not per character)
+        return [(k, fields, []) for k, fields in enumerate((line.split(sep) for line in _LINE_BREAK.split(text)),
+                                                         start=1) if len(fields) > 1 or fields[0].strip()]
+    return _split_quoted(text, sep)
+
+
+def _split_quoted(text: str, sep: str) -> list[tuple[int, list[str], list[str]]]:
     rows: list[tuple[int, list[str], list[str]]] = []
     fields: list[str] = []
     buf: list[str] = []
