@@ -51,6 +51,8 @@ def item_ids(graph: nx.Graph) -> dict[Hashable, int | str]:
 
 def strength(data: dict) -> float:
     value = data.get("strength", data.get("weight", 1.0))
+    if type(value) is float and value == value or type(value) is int:  # the usual case, without ABC checks
+        return float(value)
     if not isinstance(value, numbers.Real) or isinstance(value, bool) or math.isnan(value):
         raise MapDataError(f"link strength must be a number, not {value!r}")
     return float(value)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from bibmine.maps.graphs import to_items
 from bibmine.maps.overlay import write_cluster_profile
 from bibmine.maps.validate import Violation, validate_files
 from bibmine.maps.validate_json import validate_json
@@ -84,10 +85,12 @@ def write_all(graph: nx.Graph, out_dir: str | Path) -> tuple[dict[str, Path], li
                 "No links: network file omitted."
         if stale.exists():  # a network file of an earlier run would not match this map
             stale.unlink()
-    paths = {"map": write_map(graph, out / "map.txt")}
+    prepared = to_items(graph)  # once for the three files
+    paths = {"map": write_map(graph, out / "map.txt", prepared=prepared)}
     if linked:
-        paths["network"] = write_network(graph, out / "network.txt")
-    paths.update(json=write_json(graph, out / "map.json"), preview=write_preview(graph, out / "preview.png"))
+        paths["network"] = write_network(graph, out / "network.txt", prepared=prepared)
+    paths.update(json=write_json(graph, out / "map.json", prepared=prepared),
+                 preview=write_preview(graph, out / "preview.png"))
     if graph.graph.get("cluster_profile") is not None:
         regions = sorted({r for row in graph.graph["cluster_profile"] for r in row["shares"]})
         paths["clusters"] = write_cluster_profile(graph.graph["cluster_profile"], out / "clusters.csv", regions)

@@ -87,17 +87,23 @@ def map_lines(items: list[dict]) -> list[str]:
     return lines
 
 
+def _id_field(value: object) -> str:
+    return str(value) if type(value) is int else quote_field(value)
+
+
 def network_lines(links: list[tuple]) -> list[str]:
-    return [f"{quote_field(a)}\t{quote_field(b)}\t{format_number(s)}" for a, b, s in links]
+    return [f"{_id_field(a)}\t{_id_field(b)}\t{format_number(s)}" for a, b, s in links]
 
 
-def write_map(graph: nx.Graph, path: str | Path) -> Path:
-    items, _ = to_items(graph)
+def write_map(graph: nx.Graph, path: str | Path, *, prepared: tuple[list[dict], list[tuple]] | None = None) -> Path:
+    """``prepared``: :func:`~bibmine.maps.graphs.to_items` of the graph, when the caller has it already."""
+    items, _ = prepared or to_items(graph)
     return _write(path, map_lines(items))
 
 
-def write_network(graph: nx.Graph, path: str | Path) -> Path:
-    _, links = to_items(graph)
+def write_network(graph: nx.Graph, path: str | Path, *, prepared: tuple[list[dict], list[tuple]] | None = None
+                  ) -> Path:
+    _, links = prepared or to_items(graph)
     return _write(path, network_lines(links))
 
 
