@@ -107,3 +107,24 @@ def test_preview_draws_links_in_one_collection(tmp_path):
         g.add_edge(k, k + 1, strength=1.0 + k)
     path = write_preview(g, tmp_path / "p.png", max_links=10)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_large_json_is_written_compact_and_reads_back(tmp_path, monkeypatch):
+    import json
+
+    import networkx as nx
+
+    from bibmine.maps import vos_json
+
+    g = nx.Graph()
+    for k in range(1, 8):
+        g.add_node(k, label=f"item {k}", x=float(k), y=float(-k), cluster=1, weights={"Citations": k})
+    for k in range(1, 7):
+        g.add_edge(k, k + 1, strength=float(k))
+    monkeypatch.setattr(vos_json, "INDENTED_LINKS", 3)
+    path = vos_json.write_json(g, tmp_path / "map.json")
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") == 1 and json.loads(text)["network"]["links"][0] == {
+        "source_id": 1, "target_id": 2, "strength": 1.0}
+    back = vos_json.read_json(path)
+    assert back.number_of_nodes() == 7 and back.number_of_edges() == 6
