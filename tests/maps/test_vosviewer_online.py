@@ -37,6 +37,19 @@ ABSTRACT = ("Superconducting yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf> thin
             "content of the thin films. Strontium titanate substrates give the highest critical current density.")
 
 
+def international_doc() -> Record:
+    """INVENTED: a paper of three countries (the countries map needs three items to be written)."""
+    affs = [Affiliation("Voronezh State University, Voronezh, Russia", organization="Voronezh State University",
+                        region="RU-VOR", country="RU"),
+            Affiliation("Al-Farabi Kazakh National University, Almaty", organization="Al-Farabi Kazakh National "
+                        "University", country="KZ"),
+            Affiliation("Belarusian State University, Minsk", organization="Belarusian State University", country="BY")]
+    return Record(kind=Kind.ARTICLE, year=2022, titles=[Text("Invented international paper", "en")],
+                  author_keywords=["soil", "R&amp;D"], affiliations=affs,
+                  authors=[Author(f"Country{n}, C.", affiliations=[n]) for n in range(3)],
+                  ids=Identifiers(doi="10.5555/bibmine.maps.international"), source="invented")
+
+
 def hostile_docs() -> list[Record]:
     """INVENTED: three records with vendor markup in every field a map reads."""
     keywords = [["yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf>", "<i>in vivo</i>", "R&amp;D; smart specialization",
@@ -61,7 +74,8 @@ def hostile_docs() -> list[Record]:
 
 @pytest.fixture(scope="module")
 def hostile_corpus(tmp_path_factory):
-    return make_corpus(tmp_path_factory.mktemp("online") / "hostile.sqlite", all_docs() + hostile_docs())
+    return make_corpus(tmp_path_factory.mktemp("online") / "hostile.sqlite",
+                       all_docs() + hostile_docs() + [international_doc()])
 
 
 def online_read(folder) -> tuple[list[dict], list[list[str]] | None]:
@@ -77,6 +91,10 @@ def online_read(folder) -> tuple[list[dict], list[list[str]] | None]:
         item = dict(zip(header, row, strict=True))
         label = item["label"]
         assert not MARKUP.search(label), label
+        for col in header:  # coordinates, cluster, weights and scores: numbers (papaparse's typing) or empty
+            if col in ("x", "y", "cluster", "weight", "normalized weight", "score") or col.startswith(("weight<",
+                                                                                                       "score<")):
+                assert item[col] == "" or JS_FLOAT.match(item[col]), (col, item[col])
         assert label.strip().lower() not in NULL_LIKE, label
         assert not JS_FLOAT.match(label) or str(float(label)).removesuffix(".0") == label, label  # typed as a number
         items.append(item)
@@ -89,24 +107,37 @@ def online_read(folder) -> tuple[list[dict], list[list[str]] | None]:
         ids = {i["id"] for i in items}
         for r in network:
             assert len(r) >= 2 and r[0] in ids and r[1] in ids, r
+            assert len(r) == 2 or (JS_FLOAT.match(r[2]) and float(r[2]) > 0), r  # a positive strength
     doc = json.loads((folder / "map.json").read_text(encoding="utf-8"))
     for obj in doc["network"]["items"]:
         assert isinstance(obj["label"], str) and not MARKUP.search(obj["label"]), obj["label"]
     return items, network
 
 
-KINDS = [("keywords", []), ("terms", ["--min-occurrences", "2"]), ("authors", []), ("orgs", []), ("regions", []),
-         ("rubrics", []), ("coupling", []), ("cocitation", [])]
+# every kind of map the maps CLI writes (collect.KINDS), each command's variants
+KINDS = [("keywords", "keywords", []), ("keywords-all-fields", "keywords", ["--field", "all"]),
+         ("terms", "terms", ["--min-occurrences", "2"]), ("authors", "authors", []), ("orgs", "orgs", []),
+         ("regions", "regions", []), ("countries", "regions", ["--level", "country"]), ("rubrics", "rubrics", []),
+         ("coupling", "coupling", []), ("cocitation", "cocitation", [])]
 
 
-@pytest.mark.parametrize(("kind", "extra"), KINDS, ids=[k for k, _ in KINDS])
-def test_every_map_reads_in_vosviewer_online(hostile_corpus, tmp_path, kind, extra):
-    for counting in ("full", "fractional", "binary"):
-        out = tmp_path / counting
-        result = runner.invoke(app, [kind, "--corpus", str(hostile_corpus), "--out", str(out), "--counting", counting,
-                                     *extra], catch_exceptions=False)
-        assert result.exit_code == 0, (counting, result.output)
-        online_read(out)
+def test_the_list_covers_every_kind():
+    from bibmine.maps.collect import KINDS as ALL_KINDS
+
+    assert {name for name, _, _ in KINDS} >= set(ALL_KINDS)
+
+
+@pytest.mark.parametrize("counting", ["full", "fractional", "binary"])
+@pytest.mark.parametrize(("name", "command", "extra"), KINDS, ids=[k for k, _, _ in KINDS])
+def test_every_map_reads_in_vosviewer_online(hostile_corpus, tmp_path, name, command, extra, counting):
+    out = tmp_path / counting
+    result = runner.invoke(app, [command, "--corpus", str(hostile_corpus), "--out", str(out), "--counting", counting,
+                                 *extra], catch_exceptions=False)
+    assert result.exit_code == 0, (counting, result.output)
+    items, network = online_read(out)
+    doc = json.loads((out / "map.json").read_text(encoding="utf-8"))
+    assert len(doc["network"]["items"]) == len(items)
+    assert network is None or len(doc["network"]["links"]) == len(network)
 
 
 def test_hostile_labels_come_out_as_plain_text(hostile_corpus, tmp_path):
