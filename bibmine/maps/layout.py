@@ -337,7 +337,7 @@ def _layout_small(parts: list[tuple[sp.csr_matrix, np.ndarray]], params: LayoutP
     classes: dict[int, list[int]] = {}
     for k, (N, _) in enumerate(parts):
         M = 4
-        while M < N.shape[0]:
+        while N.shape[0] > M:
             M *= 2
         classes.setdefault(M, []).append(k)
     for M, members in sorted(classes.items()):

@@ -59,8 +59,8 @@ _NON_ALNUM = re.compile(r"[^\w\s-]+", re.UNICODE)
 _EN_ADJ_END = ("ous", "ful", "less", "ical", "al", "ic", "ive", "ary", "able", "ible")
 _EN_VERB_END = ("ize", "izes", "ise", "ises", "ify", "ifies")
 _RU_PHRASE_POS = {"NOUN", "ADJF", "PRTF"}
-_COPULAS = frozenset("is are was were be been being become becomes became remain remains remained seem seems seemed "
-                     "appear appears appeared".split())
+_COPULAS = frozenset(["is", "are", "was", "were", "be", "been", "being", "become", "becomes", "became", "remain",
+                      "remains", "remained", "seem", "seems", "seemed", "appear", "appears", "appeared"])
 
 
 def _data(name: str):
@@ -314,8 +314,8 @@ class TermExtractor:
         if not kept[-1][1]:  # an acronym stays as written ("SARS")
             words[-1] = singular(words[-1])
         phrase = _NON_ALNUM.sub("", " ".join(words)).strip()
-        if not phrase or phrase in stop_terms("en") or (
-                self.ignore_structured_labels and len(words) == 1 and phrase in general_words("en", "structured_label")):
+        label_only = len(words) == 1 and phrase in general_words("en", "structured_label")
+        if not phrase or phrase in stop_terms("en") or (self.ignore_structured_labels and label_only):
             return
         out.append((phrase, phrase))
         marked = {_NON_ALNUM.sub("", w) for w, (_, a, _) in zip(words, kept, strict=True) if a}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,6 +20,7 @@ from bibmine.maps.validate import validate_files
 from bibmine.maps.vos_text import write_map
 
 runner = CliRunner()
+SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "samples"
 
 
 @pytest.mark.parametrize(("raw", "plain"), [
@@ -206,3 +208,25 @@ def test_coauthorship_leaves_out_documents_with_more_than_25_authors():
     assert g.graph["stats"]["skipped: more than 25 authors in the document"] == 1
     assert build_network([big, small], "authors", MapOptions(max_per_document=None)).number_of_nodes() == 32
     assert build_network([big, small], "keywords").graph["stats"]["used"] == 0  # the limit is for co-authorship
+
+
+@pytest.mark.skipif(not (SAMPLES / "wos_plaintext").is_dir(), reason="../shared/data/samples is not here")
+def test_no_two_items_coincide_in_the_authors_map_of_the_samples(tmp_path):
+    """Hundreds of small teams, laid out together (layout._layout_small): every item at least 0.015 of the
+    mean distance from every other, linked or not."""
+    from itertools import islice
+
+    from scipy.spatial import cKDTree
+
+    from bibmine.corpus.importer import import_files
+    from bibmine.corpus.store import Corpus
+    from bibmine.maps.build import build_map
+
+    files = sorted(p for d in ("wos_plaintext", "scopus_csv") for p in (SAMPLES / d).iterdir() if p.is_file())
+    with Corpus(tmp_path / "s.sqlite") as corpus:
+        import_files(corpus, files, processes=1)
+        g = build_map(list(islice(corpus.iter_works(), 500)), "authors")
+    X = np.array([(d["x"], d["y"]) for _, d in g.nodes(data=True)])
+    assert len(X) > 300
+    d, _ = cKDTree(X).query(X, k=2)
+    assert d[:, 1].min() > 0.015
