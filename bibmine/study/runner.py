@@ -1,10 +1,13 @@
 """``bibmine run study.toml``: the stages in order, skipping those whose inputs did not change.
 
 Each stage's key is a hash of its parameters (its part of the study file), the content of
-its input files, bibmine's version and the key of the stage before it, so a change
-anywhere reruns that stage and everything downstream, and nothing else.  Keys are kept
-in ``.bibmine-state.json`` in the study folder; ``manifest.json`` records the inputs
-with their hashes, the parameters, package versions and the time of every stage.
+its input files, the package data it reads (gazetteer, vocabularies, ...: :data:`PACKAGE_DATA`),
+the files of the rubric model it uses (not its name), the code of the installed bibmine (every
+module's content, not ``__version__``) and the key of the stage before it.  A stage also reruns
+when a file it wrote is gone, and once a stage runs every stage after it runs too, so a change
+anywhere reruns that stage and everything downstream, and nothing else.  Keys and the files each
+stage wrote are kept in ``.bibmine-state.json`` in the study folder; ``manifest.json`` records the
+inputs with their hashes, the parameters, package versions and the time of every stage.
 """
 
 from __future__ import annotations
@@ -39,6 +42,16 @@ STAGES: list[tuple[str, Callable[[Study], str], tuple[str, ...], Callable[[Study
     ("maps", stages.stage_maps, ("maps", "study"), lambda s: []),
     ("report", stages.stage_report, ("study",), lambda s: []),
 ]
+# package data (paths under bibmine/) each stage reads besides its input files: a change reruns it
+PACKAGE_DATA: dict[str, tuple[str, ...]] = {
+    "corpus": ("corpus/data", "corpus/migrations", "sources/readers/vocabularies.toml"),
+    "regions": ("regions/data",),
+    "rubrics": ("rubrics/data",),
+    "specialization": ("specialization/data", "regions/data", "rubrics/data"),
+    "maps": ("maps/data", "regions/data", "rubrics/data"),
+    "report": ("report/data", "report/templates", "report/assets", "regions/data", "rubrics/data"),
+}
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 PACKAGES = ("bibmine", "numpy", "pandas", "scipy", "scikit-learn", "msgspec", "rapidfuzz", "networkx", "igraph",
             "leidenalg", "matplotlib", "openpyxl", "pymorphy3", "sentence-transformers", "torch")
 STATE = ".bibmine-state.json"
@@ -53,15 +66,69 @@ class StageRun:
     note: str
 
 
-def _key(study: Study, sections: tuple[str, ...], files: list[Path], upstream: str, hashes: dict) -> str:
+def stage_key(study: Study, name: str, upstream: str, hashes: dict, *, code: str | None = None,
+              package: dict | None = None) -> str:
+    """The key of stage ``name``: the key before it, its parameters, the content of its input files and of
+    the package data it reads, the files of the rubric model (rubrics stage), the installed bibmine's code.
+
+    Digests are kept by path: the inputs' (and the model's) in ``hashes``, the package data's in ``package``."""
+    sections, inputs = next((sec, inp) for n, _, sec, inp in STAGES if n == name)
     h = hashlib.sha256()
-    h.update(__version__.encode())
+    h.update((code or code_digest()).encode())
     h.update(upstream.encode())
     h.update(json.dumps({k: study.raw.get(k, {}) for k in sections}, sort_keys=True, default=str).encode())
-    for path in files:
+    for path in inputs(study):
         digest = hashes.setdefault(str(path), file_sha256(path))
         h.update(f"{path.name}:{digest}".encode())
+    folders = [(PACKAGE_DIR / rel, {} if package is None else package) for rel in PACKAGE_DATA.get(name, ())]
+    if name == "rubrics" and study.model:
+        folders.append((model_folder(study.model), hashes))
+    for folder, digests in folders:
+        for file in _files(folder):
+            digest = digests.setdefault(str(file), file_sha256(file))
+            h.update(f"{file.relative_to(folder.parent)}:{digest}".encode())
     return h.hexdigest()
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def code_digest() -> str:
+    """SHA-256 of the installed bibmine's code: every module, by path and content (``__version__``
+    is the same across changes, so it cannot tell two installations apart)."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        if "__pycache__" not in path.parts:
+            h.update(f"{path.relative_to(PACKAGE_DIR)}:{file_sha256(path)}\n".encode())
+    return h.hexdigest()
+
+
+def model_folder(name: str) -> Path:
+    """The folder of the rubric model a study names ("default": the shipped default)."""
+    from bibmine.rubrics.model import DEFAULT_MODEL, resolve_model
+
+    return resolve_model(DEFAULT_MODEL if name in ("", "default") else name)
+
+
+def _snapshot(study: Study) -> dict[str, tuple[int, int]]:
+    """(mtime, size) of every file of the study folder (by path relative to it) and of the corpus."""
+    paths = [p for p in study.out.rglob("*") if p.is_file()] if study.out.is_dir() else []
+    paths += [study.corpus] if study.corpus.is_file() else []
+    out = {}
+    for p in paths:
+        if p.name in (STATE, "manifest.json") or p.name.endswith(("-wal", "-shm", "-journal", ".lock")):
+            continue
+        st = p.stat()
+        out[str(p.relative_to(study.out) if p.is_relative_to(study.out) else p)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def _written(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> list[str]:
+    """The files a stage created or rewrote, between two snapshots."""
+    return sorted(p for p, stamp in after.items() if before.get(p) != stamp)
 
 
 def _versions() -> dict[str, str]:
@@ -158,19 +225,28 @@ def run_study(study: Study, console: Console, *, force: bool = False, fresh_corp
     for line in skipped_sections(study):
         console.print(f"[yellow]skipped:[/yellow] {escape(line)}", highlight=False)
     hashes: dict[str, str] = {}
+    package: dict[str, str] = {}
     runs: list[StageRun] = []
     upstream = ""
-    for name, func, sections, inputs in STAGES:
+    code = code_digest()
+    outputs = state.setdefault("outputs", {})
+    cascade = False  # a stage ran: every later one runs too (its inputs were written again)
+    for name, func, _sections, _inputs in STAGES:
         if name == "report":  # the report shows the run: parameters, inputs, timings so far
-            _manifest(study, runs, hashes)
-        key = _key(study, sections, inputs(study), upstream, hashes)
-        missing = name == "corpus" and not study.corpus.exists()
-        if not force and not missing and state.get(name) == key:
+            _manifest(study, runs, hashes, code, package)
+        key = stage_key(study, name, upstream, hashes, code=code, package=package)
+        gone = [p for p in outputs.get(name, []) if not (study.out / p).exists()]  # an absolute p stays as it is
+        missing = gone or (name == "corpus" and not study.corpus.exists())
+        if not force and not missing and not cascade and state.get(name) == key:
             # a skipped stage keeps the time of the run that wrote its outputs (manifest and report)
             runs.append(StageRun(name, False, float(state.get("seconds", {}).get(name, 0.0)), key,
                                  "unchanged: skipped"))
             console.print(f"[dim]- {name}: inputs unchanged, skipped[/dim]")
         else:
+            if gone and state.get(name) == key and not cascade:
+                console.print(f"[yellow]{name}: {len(gone)} of its files are gone ({escape(Path(gone[0]).name)}"
+                              f"{', ...' if len(gone) > 1 else ''}): run again[/yellow]", highlight=False)
+            before = _snapshot(study)
             with console.status(f"{name} ..."):
                 t0 = time.perf_counter()
                 note = func(study)
@@ -178,10 +254,12 @@ def run_study(study: Study, console: Console, *, force: bool = False, fresh_corp
             runs.append(StageRun(name, True, seconds, key, note))
             console.print(f"[green]✓[/green] {name} ({seconds:.1f} s): {escape(note)}", highlight=False)
             state[name] = key
+            outputs[name] = _written(before, _snapshot(study))
             state.setdefault("seconds", {})[name] = round(seconds, 3)
             state_path.write_text(json.dumps(state, indent=2), encoding="utf-8")
+            cascade = True
         upstream = key
-    _manifest(study, runs, hashes)
+    _manifest(study, runs, hashes, code, package)
     table = Table(title=f"Study '{escape(study.name)}'")
     for col in ("stage", "ran", "seconds", "result"):
         table.add_column(col)
@@ -191,11 +269,14 @@ def run_study(study: Study, console: Console, *, force: bool = False, fresh_corp
     return runs
 
 
-def _manifest(study: Study, runs: list[StageRun], hashes: dict[str, str]) -> None:
+def _manifest(study: Study, runs: list[StageRun], hashes: dict[str, str], code: str, package: dict[str, str]
+              ) -> None:
     manifest = {
-        "study": study.name, "written": now(), "bibmine": __version__,
+        "study": study.name, "written": now(), "bibmine": __version__, "bibmine_code_sha256": code,
         "config": {"path": str(study.path), "sha256": file_sha256(study.path)},
         "inputs": [{"path": p, "sha256": h, "bytes": Path(p).stat().st_size} for p, h in sorted(hashes.items())],
+        "package_data": [{"path": str(Path(p).relative_to(PACKAGE_DIR)), "sha256": h}
+                         for p, h in sorted(package.items())],
         "parameters": study.raw,
         "packages": _versions(),
         "stages": [{"name": r.name, "ran": r.ran, "seconds": round(r.seconds, 3), "key": r.key, "result": r.note}
