@@ -44,3 +44,17 @@ def test_example_runs(tmp_path, monkeypatch, capsys, heading, code):
         assert int(out.split()[0]) > 0
     if "corpus" in heading:
         assert re.search(r"^\d+ works$", out, flags=re.M)
+
+
+def test_the_names_the_table_promises_are_exported():
+    """One path per operation (issue 23): label import, comparison, map build, the leaf record model."""
+    from bibmine.corpus import Corpus, Record, import_files
+    from bibmine.maps import make_map
+    from bibmine.record import Record as LeafRecord
+    from bibmine.rubrics import compare, import_labels, predict_labels
+    from bibmine.sources import guess_delimiter
+    from bibmine.study import load_study, run_study
+
+    assert Record is LeafRecord and callable(Corpus.work_regions)
+    assert all(map(callable, (import_files, make_map, compare, import_labels, predict_labels, guess_delimiter,
+                              load_study, run_study)))
