@@ -324,14 +324,16 @@ def _final_terms(matrix: sp.csr_matrix, keys: list[str], labels: list[str], extr
     target = np.full(len(keys), -1, dtype=np.int64)
     for k, (key, label) in enumerate(zip(keys, labels, strict=True)):
         final = extractor.final_key(key)
-        if final is not None and final != key:
-            label = final
-            if thesaurus is not None:
-                final = thesaurus.apply(final)
-                label = final
         if not final:
             stats["terms_with_rare_acronyms"] = stats.get("terms_with_rare_acronyms", 0) + 1
             continue
+        if final != key:
+            label = final
+            if thesaurus is not None:
+                label = final = thesaurus.apply(final)
+                if final is None:
+                    stats["ignored_by_thesaurus"] += 1
+                    continue
         idx = new_index.get(final)
         if idx is None:
             idx = new_index[final] = len(new_keys)
