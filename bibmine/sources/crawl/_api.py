@@ -3,12 +3,63 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bibmine.record import Record
 from bibmine.sources.crawl.engine import Page, Reject
-from bibmine.sources.http import HttpError, PoliteClient
+from bibmine.sources.http import HttpError, PoliteClient, describe
 from bibmine.sources.readers.base import raw_json
+
+if TYPE_CHECKING:
+    from bibmine.sources.crawl.config import CrawlConfig
+    from bibmine.sources.crawl.regions import Region
+
+
+class TokenSearch:
+    """What the token-authorized search crawlers (Lens, Rospatent) share: a region or a query, a year range,
+    the source's settings and its API token (none in a dry run); offset-paged POSTs of :meth:`_body` to
+    ``path``, whose ``items_key`` list each becomes a Record through :meth:`_record`."""
+
+    source = ""
+    label = ""  # the service's name in messages
+    path = ""  # of the search endpoint, after the base URL
+    items_key = ""  # the list of found items in a response
+    offset_name = ""  # the paging parameter
+    setting = ""  # where the token is set, for a refused token
+    max_offset = 10_000  # offset paging stops here
+
+    def __init__(self, client: PoliteClient, config: CrawlConfig, *, region: Region | None = None,
+                 query: str | None = None, year_from: int | None = None, year_to: int | None = None,
+                 dry_run: bool = False):
+        if not (region or query):
+            raise ValueError(f"give --region or --query for {self.label}")
+        self.client = client
+        self.source_config = config.source(self.source)
+        self.token = None if dry_run else config.token(self.source)  # ConfigError when missing
+        self.base = self.source_config.base_url.rstrip("/")
+        self.region, self.query = region, query
+        self.year_from, self.year_to = year_from, year_to
+
+    def _body(self, offset: int) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @staticmethod
+    def _record(item: Any) -> Record:
+        raise NotImplementedError
+
+    def plan(self) -> list[str]:
+        return [describe("POST", f"{self.base}{self.path}", None, self._body(0)) + "  # Authorization: Bearer ***",
+                f"# then {self.offset_name} += {self.source_config.per_page} until the {self.items_key} run out "
+                f"(at most {self.max_offset})"]
+
+    def fetch(self, cursor: dict[str, Any]) -> Page:
+        offset = cursor["offset"]
+        url = f"{self.base}{self.path}"
+        body = post_with_token(self.client, url, self._body(offset), self.token, service=self.label,
+                               setting=self.setting)
+        items = require_list(body, self.items_key, f"POST {url}", self.label)
+        return offset_page(body, items, offset, self._record, where=self.offset_name, url=f"POST {url}",
+                           max_offset=self.max_offset)
 
 
 class SchemaError(HttpError):

@@ -13,11 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bibmine.record import Affiliation, Record
-from bibmine.sources.crawl._api import offset_page, post_with_token, require_list
-from bibmine.sources.crawl.config import CrawlConfig
-from bibmine.sources.crawl.engine import Page
-from bibmine.sources.crawl.regions import Region
-from bibmine.sources.http import PoliteClient, describe
+from bibmine.sources.crawl._api import TokenSearch
 from bibmine.sources.patent_map import lens_patent_to_record
 from bibmine.sources.readers.base import raw_json
 
@@ -55,20 +51,9 @@ def with_addresses(rec: Record, doc: dict) -> Record:
     return rec
 
 
-class LensCrawler:
-    source = "lens"
-
-    def __init__(self, client: PoliteClient, config: CrawlConfig, *, region: Region | None = None,
-                 query: str | None = None, year_from: int | None = None, year_to: int | None = None,
-                 dry_run: bool = False):
-        if not (region or query):
-            raise ValueError("give --region or --query for Lens")
-        self.client = client
-        self.source_config = config.source("lens")
-        self.token = None if dry_run else config.token("lens")  # ConfigError when missing
-        self.base = self.source_config.base_url.rstrip("/")
-        self.region, self.query = region, query
-        self.year_from, self.year_to = year_from, year_to
+class LensCrawler(TokenSearch):
+    source, label, setting = "lens", "Lens", "LENS_TOKEN or [lens] token"
+    path, items_key, offset_name, max_offset = "/patent/search", "data", "from", MAX_OFFSET
 
     def params(self) -> dict[str, Any]:
         return {"region": self.region.iso if self.region else None, "query": self.query, "from": self.year_from,
@@ -91,18 +76,6 @@ class LensCrawler:
     def _body(self, offset: int) -> dict[str, Any]:
         return {"query": {"query_string": {"query": self.lucene()}}, "size": self.source_config.per_page,
                 "from": offset, "sort": [{"date_published": "asc"}]}
-
-    def plan(self) -> list[str]:
-        return [describe("POST", f"{self.base}/patent/search", None, self._body(0)) + "  # Authorization: Bearer ***",
-                f"# then from += {self.source_config.per_page} until the data run out (at most {MAX_OFFSET})"]
-
-    def fetch(self, cursor: dict[str, Any]) -> Page:
-        offset = cursor["offset"]
-        url = f"{self.base}/patent/search"
-        body = post_with_token(self.client, url, self._body(offset), self.token, service="Lens",
-                               setting="LENS_TOKEN or [lens] token")
-        data = require_list(body, "data", f"POST {url}", "Lens")
-        return offset_page(body, data, offset, self._record, where="from", url=f"POST {url}", max_offset=MAX_OFFSET)
 
     @staticmethod
     def _record(doc: dict) -> Record:

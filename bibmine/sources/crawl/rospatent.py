@@ -16,11 +16,10 @@ import re
 from typing import Any
 
 from bibmine.record import Affiliation, Identifiers, PatentNumber, Record, Text, guess_lang
-from bibmine.sources.crawl._api import offset_page, post_with_token, require_list
+from bibmine.sources.crawl._api import TokenSearch
 from bibmine.sources.crawl.config import CrawlConfig
-from bibmine.sources.crawl.engine import Page
 from bibmine.sources.crawl.regions import Region
-from bibmine.sources.http import PoliteClient, describe
+from bibmine.sources.http import PoliteClient
 from bibmine.sources.patent_map import applicant_affiliation, class_rubrics, inventor, patent_kind
 from bibmine.sources.readers.base import raw_json
 from bibmine.sources.textutil import strip_markup
@@ -115,20 +114,16 @@ def hit_to_record(hit: dict) -> Record:
     return rec
 
 
-class RospatentCrawler:
-    source = "rospatent"
+class RospatentCrawler(TokenSearch):
+    source, label, setting = "rospatent", "Rospatent", "ROSPATENT_TOKEN or [rospatent] token"
+    path, items_key, offset_name, max_offset = "/patsearch/v0.2/search", "hits", "offset", MAX_OFFSET
+    _record = staticmethod(hit_to_record)
 
     def __init__(self, client: PoliteClient, config: CrawlConfig, *, region: Region | None = None,
                  query: str | None = None, year_from: int | None = None, year_to: int | None = None,
                  datasets: tuple[str, ...] = ("ru_since_1994",), dry_run: bool = False):
-        if not (region or query):
-            raise ValueError("give --region or --query for Rospatent")
-        self.client = client
-        self.source_config = config.source("rospatent")
-        self.token = None if dry_run else config.token("rospatent")  # ConfigError when missing
-        self.base = self.source_config.base_url.rstrip("/")
-        self.region, self.query = region, query
-        self.year_from, self.year_to = year_from, year_to
+        super().__init__(client, config, region=region, query=query, year_from=year_from, year_to=year_to,
+                         dry_run=dry_run)
         self.datasets = list(datasets)
 
     def params(self) -> dict[str, Any]:
@@ -156,16 +151,3 @@ class RospatentCrawler:
             body["filter"] = {"date_published": {"range": rng}}
         return body
 
-    def plan(self) -> list[str]:
-        return [describe("POST", f"{self.base}/patsearch/v0.2/search", None, self._body(0))
-                + "  # Authorization: Bearer ***",
-                f"# then offset += {self.source_config.per_page} until the hits run out (at most {MAX_OFFSET})"]
-
-    def fetch(self, cursor: dict[str, Any]) -> Page:
-        offset = cursor["offset"]
-        url = f"{self.base}/patsearch/v0.2/search"
-        body = post_with_token(self.client, url, self._body(offset), self.token, service="Rospatent",
-                               setting="ROSPATENT_TOKEN or [rospatent] token")
-        hits = require_list(body, "hits", f"POST {url}", "Rospatent")
-        return offset_page(body, hits, offset, hit_to_record, where="offset", url=f"POST {url}",
-                           max_offset=MAX_OFFSET)

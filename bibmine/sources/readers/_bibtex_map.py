@@ -31,6 +31,7 @@ from bibmine.record import (
 from bibmine.sources.readers._fieldnorm import (
     cited_by,
     clean,
+    copy_fields,
     dedupe,
     doi_in_text,
     kind_for,
@@ -208,17 +209,10 @@ def build_record(entry_type: str, key: str, fields: Fields, raw: str, export_dat
         count = next((n for note in all_of("note") if (n := cited_by(note)) is not None), None)
         if count is not None:
             record.citations.append(CitationCount(count=count, source="scopus", date=export_date))
-    for name, field in (
-        ("correspondence_address", "correspondence_address"),
-        ("publication_stage", "publication_stage"),
-        ("article_number", "art_number"),
-        ("article_number", "article-number"),
-        ("coden", "coden"),
-        ("funding_text", "funding_text"),
-        ("funding_text", "funding-text"),
-    ):
-        if value := get(field):
-            extra[name] = value
+    copy_fields(get, (("correspondence_address", "correspondence_address"),
+                      ("publication_stage", "publication_stage"), ("article_number", "art_number"),
+                      ("article_number", "article-number"), ("coden", "coden"), ("funding_text", "funding_text"),
+                      ("funding_text", "funding-text")), extra)
     return record
 
 

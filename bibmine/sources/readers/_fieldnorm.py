@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -300,6 +300,19 @@ def page_range(start: str | None, end: str | None = None) -> str | None:
     if start.isdigit() and end.isdigit() and len(end) < len(start):
         end = start[: len(start) - len(end)] + end
     return f"{start}-{end}"
+
+
+def copy_fields(get: Callable[[str], str | None], fields: Iterable[tuple[str, str]], into: dict[str, str]) -> None:
+    """``into[key] = get(field)`` for each ``(key, field)`` whose value is there (a record's ``extra``).
+
+    >>> extra = {}
+    >>> copy_fields({"coden": "ABC"}.get, [("coden", "coden"), ("stage", "publication_stage")], extra)
+    >>> extra
+    {'coden': 'ABC'}
+    """
+    for key, field in fields:
+        if value := get(field):
+            into[key] = value
 
 
 # ---------------------------------------------------------------- references, ids, counts

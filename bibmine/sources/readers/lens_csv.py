@@ -23,6 +23,7 @@ from bibmine.record import (
 from bibmine.sources.readers._csv_rows import header_cells, read_csv_records
 from bibmine.sources.readers._fieldnorm import (
     clean,
+    copy_fields,
     dedupe,
     kind_for,
     make_author,
@@ -70,18 +71,10 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
         RubricAssignment(scheme="lens_field_of_study", code=f, source="foreign", annotator="lens", label=f)
         for f in dedupe(split_multi(get("Fields of Study")))
     ]
-    for column, key in (
-        ("Source Country", "source_country"),
-        ("PMCID", "pmcid"),
-        ("Microsoft Academic ID", "mag_id"),
-        ("Citing Patents Count", "citing_patents_count"),
-        ("Is Open Access", "is_open_access"),
-        ("Open Access License", "open_access_license"),
-        ("Open Access Colour", "open_access_colour"),
-        ("Chemicals", "chemicals"),
-    ):
-        if value := get(column):
-            extra[key] = value
+    copy_fields(get, (("source_country", "Source Country"), ("pmcid", "PMCID"), ("mag_id", "Microsoft Academic ID"),
+                      ("citing_patents_count", "Citing Patents Count"), ("is_open_access", "Is Open Access"),
+                      ("open_access_license", "Open Access License"), ("open_access_colour", "Open Access Colour"),
+                      ("chemicals", "Chemicals")), extra)
     return Record(
         kind=kind or Kind.OTHER,
         titles=titles,

@@ -28,6 +28,7 @@ from bibmine.sources.openalex_map import work_kind
 from bibmine.sources.readers._csv_rows import header_cells, read_csv_records
 from bibmine.sources.readers._fieldnorm import (
     clean,
+    copy_fields,
     dedupe,
     language_code,
     make_author,
@@ -122,14 +123,8 @@ def _record(row: dict[str, str], raw: str, where: str) -> Record | Reject:
         )
     issns, _ = serial_numbers([get("primary_location.source.issn_l"), *many("primary_location.source.issn")])
     pmid = unless_placeholder(_bare(get("ids.pmid"), "https://pubmed.ncbi.nlm.nih.gov/"))
-    for column, key in (
-        ("is_retracted", "is_retracted"),
-        ("open_access.oa_status", "oa_status"),
-        ("fwci", "fwci"),
-        ("primary_location.source.type", "source_type"),
-    ):
-        if value := get(column):
-            extra[key] = value
+    copy_fields(get, (("is_retracted", "is_retracted"), ("oa_status", "open_access.oa_status"), ("fwci", "fwci"),
+                      ("source_type", "primary_location.source.type")), extra)
     year = parse_year(get("publication_year"))
     return Record(
         kind=work_kind(work_type, get("primary_location.source.type")),
