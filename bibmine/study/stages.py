@@ -132,7 +132,22 @@ def stage_specialization(study: Study) -> str:
                  name=study.name)
     _write_json(folder / "notes.json", notes)
     competences = Counter(coefficients[(coefficients.level == "st") & (coefficients.value > study.threshold)].region)
-    return f"{len(regions_table)} regions; S&T competences per region: {dict(competences)}"
+    return _competences_line(list(regions_table.region), competences, coefficients.region.nunique(), study.threshold)
+
+
+def _competences_line(regions: list[str], competences: Counter, subjects: int, threshold: float) -> str:
+    """The console's summary of the specialization stage: the study's regions by name with their number of
+    S&T competences, and how many subjects the coefficients cover.
+
+    >>> _competences_line(["RU-VOR", "RU-TAM"], Counter({"RU-VOR": 7, "RU-MOW": 9}), 13, 1.0)
+    'S&T competences (ratio > 1.00): Voronezh Oblast 7, Tambov Oblast 0; coefficients for 13 subjects'
+    """
+    from bibmine.regions import read_gazetteer
+
+    subjects_by_code = read_gazetteer().subjects
+    shown = ", ".join(f"{subjects_by_code[r].name_en if r in subjects_by_code else r} {competences.get(r, 0)}"
+                      for r in regions)
+    return f"S&T competences (ratio > {threshold:.2f}): {shown}; coefficients for {subjects} subjects"
 
 
 def stage_maps(study: Study) -> str:
