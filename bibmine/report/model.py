@@ -234,6 +234,7 @@ class MapView:
     clusters: list[tuple[int, str, str]]  # (number, label, colour)
     weight: int = 0  # index of the weight that sizes the circles first
     kind: str = "map"
+    verbatim: tuple[int, ...] = ()  # facts whose value is the map file's own text (its title), in its language
 
 
 @dataclass

@@ -47,14 +47,15 @@ def maps_section(sf: StudyFolder) -> Section:
         info = doc.get("info") if isinstance(doc.get("info"), dict) else {}
         facts = [(p("map_items"), str(len(data["items"]))), (p("map_links"), str(len(data["links"]))),
                  (p("map_clusters"), str(len(clusters)))]
-        if info.get("title"):
+        if info.get("title"):  # the file's own words, as VOSviewer shows them
             facts.insert(0, (p("map_source_title"), str(info["title"])))
         if not data["items"]:
             section.blocks.append(Text([], heading=title))
             section.blocks.append(Notice([p("map_empty", file=rel)] + problems))
             continue
         weights = [_known(p, "weight", w) for w in data["weights"]]
-        section.blocks.append(MapView(key, title, script_json(data), facts, weights, clusters, data["weight"]))
+        section.blocks.append(MapView(key, title, script_json(data), facts, weights, clusters, data["weight"],
+                                      verbatim=(0,) if info.get("title") else ()))
         if problems:
             section.blocks.append(Notice([f"{rel}: {x}" for x in problems]))
     return section
