@@ -121,6 +121,11 @@ def read_scopus_csv(path: Path, encoding: str) -> ReadResult:
         yield from leftover_bad_bytes(fh)
 
 
+# columns whose values have a shape of their own, to tell a row shifted before "Funding Text 1"
+_SHAPES = {"year": re.compile(r"\d{4}"), "cited by": re.compile(r"\d+"), "page count": re.compile(r"\d+"),
+           "doi": re.compile(r"10\.\S+"), "link": re.compile(r"https?://\S+")}
+
+
 def _realign(cells: list[str], columns: dict[str, int], width: int) -> list[str] | None:
     """Merge the unnamed cells after "Funding Text 1" back into it, or None if that is not the case."""
     extra = len(cells) - width
@@ -129,6 +134,10 @@ def _realign(cells: list[str], columns: dict[str, int], width: int) -> list[str]
         return None
     if not cells[eid_col + extra].startswith("2-s2.0-"):
         return None  # the shift is somewhere else: do not guess
+    for name, pattern in _SHAPES.items():  # cells before the funding text must be where the header says
+        col = columns.get(name)
+        if col is not None and col < text_col and cells[col].strip() and not pattern.fullmatch(cells[col].strip()):
+            return None  # a stray cell before "Funding Text 1": the EID check cannot see it
     funding = dict.fromkeys(c.strip() for c in cells[text_col : text_col + extra + 1] if c.strip())
     return [*cells[:text_col], "\n".join(funding), *cells[text_col + extra + 1 :]]
 
