@@ -18,15 +18,28 @@ symbols from ``data/elements.csv``).
 ('in vivo imaging', 'bluetooth low energy ble', 'smart specialization')
 >>> keyword_label("yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf>"), keyword_label("Bluetooth Low Energy (BLE)")
 ('YBa2Cu3O7−z', 'bluetooth low energy (BLE)')
->>> misread_reason("null"), misread_reason("1e3")
-('VOSviewer Online reads null as a missing label', 'VOSviewer Online reads 1e3 as the number 1000')
->>> misread_reason("<i>x</i>"), misread_reason("soil")
-('markup <i> is drawn as HTML', None)
+
+VOSviewer Online 1.2.2 reads every field of a map (text or JSON) as its worker's ``qt()`` does:
+trimmed, ``""``/``null``/``nan`` become missing, whatever JavaScript's ``Number()`` reads becomes
+a number, and the label shown is ``(label || id).toString()``.  So ``0`` shows the item's id, and
+``1e3``, ``0x1A``, ``007`` and ``1.50`` show as 1000, 26, 7 and 1.5.  :func:`viewer_label` gives
+such a label a trailing WORD JOINER (U+2060: invisible, not white space to JavaScript), which keeps
+it text; readers of bibmine's files take it off again.
+
+>>> misread_reason("null")
+'VOSviewer Online reads null as a missing label (it shows the item id)'
+>>> misread_reason("1e3")
+'VOSviewer Online reads 1e3 as the number 1000'
+>>> misread_reason("<i>x</i>"), misread_reason("soil"), misread_reason("2020")
+('markup <i> is drawn as HTML', None, None)
+>>> [misread_reason(viewer_label(x)) for x in ("1e3", "0", "null", "2020", "soil")]
+[None, None, None, None, None]
 """
 
 from __future__ import annotations
 
 import csv
+import decimal
 import html
 import re
 from functools import lru_cache
@@ -45,8 +58,13 @@ _PAIRS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”"}
 _CLOSERS = {v: k for k, v in _PAIRS.items()}
 _SYMMETRIC_QUOTES = ('"',)
 _EDGE = " \t.,;:!?*-–—/\\|_"
-_NULL_WORDS = {"null", "nan", "none", "undefined", "n/a", "na", "nil"}
-_JS_FLOAT = re.compile(r"^\s*-?(\d+\.?|\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s*$")  # papaparse's dynamic typing
+_NULL_WORDS = {"null", "nan"}  # VOSviewer Online's qt(), case-insensitive
+# JavaScript's white space (String.prototype.trim and Number() skip it)
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+            "\u2028\u2029\u202f\u205f\u3000\ufeff"
+_JS_DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_JS_RADIX = re.compile(r"0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+")
+WORD_JOINER = "\u2060"
 
 
 def unescape_entities(text: str) -> str:
@@ -190,6 +208,65 @@ def keyword_label(text: str | None) -> str:
     return _WORD.sub(word, s)
 
 
+def js_number(text: str) -> float | None:
+    """JavaScript's ``Number(text)``, or None where it gives NaN (``""`` gives 0)."""
+    s = text.strip(_JS_SPACE)
+    if not s:
+        return 0.0
+    if _JS_DECIMAL.fullmatch(s):
+        return float(s)
+    if _JS_RADIX.fullmatch(s):
+        return float(int(s, 0))
+    if s in ("Infinity", "+Infinity", "-Infinity"):
+        return float(s.replace("Infinity", "inf"))
+    return None
+
+
+def js_string(x: float) -> str:
+    """JavaScript's ``String(x)`` of a number (Number::toString, ECMA-262 7.1.12.1).
+
+    >>> [js_string(v) for v in (1000.0, 1.5, 1e21, 1e-7, 0.000001, 123456789012345680000.0)]
+    ['1000', '1.5', '1e+21', '1e-7', '0.000001', '123456789012345680000']
+    """
+    if x != x:
+        return "NaN"
+    if x in (float("inf"), float("-inf")):
+        return "Infinity" if x > 0 else "-Infinity"
+    if x == 0:
+        return "0"
+    sign = "-" if x < 0 else ""
+    _, digits, exp = decimal.Decimal(repr(abs(x))).normalize().as_tuple()
+    s = "".join(map(str, digits))
+    k, n = len(s), len(s) + exp  # x = s * 10^(n - k)
+    if k <= n <= 21:
+        out = s + "0" * (n - k)
+    elif 0 < n <= 21:
+        out = s[:n] + "." + s[n:]
+    elif -6 < n <= 0:
+        out = "0." + "0" * -n + s
+    else:
+        out = s[0] + ("." + s[1:] if k > 1 else "") + "e" + ("+" if n - 1 >= 0 else "-") + str(abs(n - 1))
+    return sign + out
+
+
+def viewer_value(text: str) -> None | float | str:
+    """What VOSviewer Online 1.2.2 makes of a map field: None (missing), a number, or the trimmed text."""
+    s = text.strip(_JS_SPACE)
+    if not s or s.lower() in _NULL_WORDS:
+        return None
+    value = js_number(s)
+    return s if value is None else value
+
+
+def viewer_label(label: str) -> str:
+    """``label`` as written to a map, so that VOSviewer Online shows it as written: a label it would
+    read as missing or as another number gets a trailing WORD JOINER (U+2060)."""
+    value = viewer_value(label)
+    if label and (value is None or (isinstance(value, float) and (value == 0 or js_string(value) != label.strip()))):
+        return label + WORD_JOINER
+    return label
+
+
 def misread_reason(label: str) -> str | None:
     """Why VOSviewer Online would not show ``label`` as written (markup, null-like, a number), or None."""
     s = label.strip()
@@ -198,16 +275,11 @@ def misread_reason(label: str) -> str | None:
         return f"markup {tag.group(0) if tag else '<'} is drawn as HTML"
     if _ENTITY_LIKE.search(s):
         return f"HTML entity {_ENTITY_LIKE.search(s).group(0)} is drawn as a character"
+    value = viewer_value(s)
     if not s:
         return "an empty label shows as the item id"
-    if s.lower() in _NULL_WORDS:
-        return f"VOSviewer Online reads {s} as a missing label"
-    if not _JS_FLOAT.match(s):
-        return None
-    value = float(s)
-    if s in ("0", "-0") or value == 0:
-        return f"VOSviewer Online reads {s} as a missing label"
-    shown = int(value) if value.is_integer() and abs(value) < 1e15 else value
-    if str(shown) != s:
-        return f"VOSviewer Online reads {s} as the number {shown}"
+    if value is None or value == 0:
+        return f"VOSviewer Online reads {s} as a missing label (it shows the item id)"
+    if isinstance(value, float) and js_string(value) != s:
+        return f"VOSviewer Online reads {s} as the number {js_string(value)}"
     return None  # "2020" is read as the number 2020 and shown as written

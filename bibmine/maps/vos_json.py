@@ -14,6 +14,7 @@ from pathlib import Path
 import networkx as nx
 
 from bibmine.maps.graphs import from_items, to_items
+from bibmine.maps.labels import WORD_JOINER, viewer_label
 
 
 class JsonFileError(ValueError):
@@ -24,10 +25,10 @@ def json_document(graph: nx.Graph, prepared: tuple[list[dict], list[tuple]] | No
     items, links = prepared or to_items(graph)
     out_items = []
     for item in items:
-        obj = {"id": item["id"], "label": item["label"]}
+        obj = {"id": item["id"], "label": viewer_label(item["label"])}  # VOSviewer Online types JSON fields too
         for key in ("description", "url", "x", "y", "cluster"):
             if key in item:
-                obj[key] = item[key]
+                obj[key] = viewer_label(item[key]) if key == "description" else item[key]
         obj.update(item.get("extra", {}))
         obj["weights"] = item["weights"]
         if item["scores"]:
@@ -85,11 +86,13 @@ def read_json(path: str | Path) -> nx.Graph:
     for n, obj in enumerate(network.get("items") or [], start=1):
         if not isinstance(obj, dict) or "id" not in obj and "label" not in obj:
             raise JsonFileError(f"{path}: item {n} has neither id nor label")
-        item = {"id": obj.get("id", obj.get("label")), "label": str(obj.get("label", obj.get("id"))),
+        item = {"id": obj.get("id", obj.get("label")), "label": str(obj.get("label", obj.get("id"))).removesuffix(
+                    WORD_JOINER),
                 "weights": dict(obj.get("weights") or {}), "scores": dict(obj.get("scores") or {})}
         for key, value in obj.items():
             if key in ("description", "url", "x", "y", "cluster"):
-                item[key] = value
+                item[key] = value.removesuffix(WORD_JOINER) if key == "description" and isinstance(value, str) \
+                    else value
             elif key not in ("id", "label", "weights", "scores"):
                 item.setdefault("extra", {})[key] = value
         items.append(item)

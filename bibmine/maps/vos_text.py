@@ -24,6 +24,7 @@ from pathlib import Path
 import networkx as nx
 
 from bibmine.maps.graphs import from_items, score_names, to_items, weight_names
+from bibmine.maps.labels import WORD_JOINER, viewer_label
 from bibmine.safe_csv import fold_line_breaks, neutralize_cell, restore_cell
 
 _NEEDS_QUOTES = re.compile(r'[,;"]|^\s|\s$')
@@ -80,6 +81,8 @@ def map_lines(items: list[dict]) -> list[str]:
         row = []
         for c in cols:
             value = item.get(c)
+            if c in ("label", "description") and isinstance(value, str):
+                value = viewer_label(value)  # "1e3", "0", "null" stay text in VOSviewer Online
             row.append(format_number(value) if c in ("x", "y", "cluster") else quote_field(value))
         row += [format_number(item["weights"][w]) for w in weights]
         row += [format_number(item["scores"].get(s)) for s in scores]
@@ -161,7 +164,8 @@ def read_map(path: str | Path) -> list[dict]:
             elif col == "id":
                 item["id"] = _restored(parse_value(raw))
             elif raw != "" or col == "label":
-                item[col] = restore_cell(raw)
+                item[col] = restore_cell(raw).removesuffix(WORD_JOINER) if col in ("label", "description") \
+                    else restore_cell(raw)
         item.setdefault("id", item.get("label"))
         item.setdefault("label", str(item["id"]))
         items.append(item)

@@ -5,9 +5,11 @@ organizations, titles and references carry what vendors send (Scopus ``<inf>``, 
 ``&amp;``, a bare ``<``, unbalanced brackets, placeholders) - the cases of issue 21.
 
 VOSviewer Online 1.2.2 (the ``vosviewer-online`` npm package) reads a map file with a header
-row of known columns and the same number of fields on every row; draws labels as HTML (so a
-tag or entity is not shown as written); reads ``null``/``nan``/``0`` as a missing label and
-``1e3`` as a number; and refuses a network file without a row of at least two columns.
+row of known columns and the same number of fields on every row; types every field of a map
+(text or JSON) as its worker's ``qt()`` does (trimmed; ``""``, ``null``, ``nan`` missing; what
+JavaScript's ``Number()`` reads a number: ``1e3``, ``0x1A``, ``007``) and shows
+``(label || id).toString()``; draws labels as HTML (so a tag or entity is not shown as written);
+and refuses a network file without a row of at least two columns.
 """
 
 from __future__ import annotations
@@ -29,7 +31,21 @@ KNOWN = {"id", "label", "sublabel", "description", "url", "x", "y", "cluster", "
          "score", "red", "green", "blue"}
 MARKUP = re.compile(r"<[A-Za-z/!?]|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#\d+|#x[0-9A-Fa-f]+);")
 JS_FLOAT = re.compile(r"^\s*-?(\d+\.?|\.\d+|\d+\.\d+)([eE][-+]?\d+)?\s*$")  # papaparse's dynamicTyping
-NULL_LIKE = {"null", "nan", "none", "undefined", "0", ""}
+JS_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|"
+                       r"[+-]?Infinity")  # what Number() reads
+
+
+def shown_label(raw: str, item_id: str) -> str:
+    """The label VOSviewer Online 1.2.2 shows: its worker's qt(), then (label || id).toString()."""
+    s = raw.strip()
+    if not s or s.lower() in ("null", "nan"):
+        return item_id
+    if JS_NUMBER.fullmatch(s):
+        value = float(int(s, 0)) if s[:2].lower() in ("0x", "0b", "0o") else float(s)
+        if value == 0:
+            return item_id
+        return str(int(value)) if value.is_integer() and abs(value) < 1e21 else repr(value)
+    return raw
 HOSTILE_AFF = Affiliation("Inst. of R&amp;D, Voronezh", organization="Institute of R&amp;D <i>Voronezh</i>",
                           region="RU-VOR", country="RU")
 ABSTRACT = ("Superconducting yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf> thin films were grown on "
@@ -55,7 +71,8 @@ def hostile_docs() -> list[Record]:
     keywords = [["yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf>", "<i>in vivo</i>", "R&amp;D; smart specialization",
                  "Bluetooth Low Energy (BLE)", "null"],
                 ["a<b", "<i>in vivo</i>", "R&amp;D", '"smart specialization"', "nan"],
-                ["yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf>", "a<b", "Bluetooth Low Energy (BLE)", "0"]]
+                ["yba<inf>2</inf>cu<inf>3</inf>o<inf>7−z</inf>", "a<b", "Bluetooth Low Energy (BLE)", "0", "1e3",
+                 "0x1A"]]
     out = []
     for n, kws in enumerate(keywords, start=1):
         out.append(Record(
@@ -91,12 +108,11 @@ def online_read(folder) -> tuple[list[dict], list[list[str]] | None]:
         item = dict(zip(header, row, strict=True))
         label = item["label"]
         assert not MARKUP.search(label), label
+        assert shown_label(label, item["id"]) == label, label  # shown as written (a word joiner may end it)
         for col in header:  # coordinates, cluster, weights and scores: numbers (papaparse's typing) or empty
             if col in ("x", "y", "cluster", "weight", "normalized weight", "score") or col.startswith(("weight<",
                                                                                                        "score<")):
                 assert item[col] == "" or JS_FLOAT.match(item[col]), (col, item[col])
-        assert label.strip().lower() not in NULL_LIKE, label
-        assert not JS_FLOAT.match(label) or str(float(label)).removesuffix(".0") == label, label  # typed as a number
         items.append(item)
     assert len(items) >= 3
     network = None
@@ -111,6 +127,7 @@ def online_read(folder) -> tuple[list[dict], list[list[str]] | None]:
     doc = json.loads((folder / "map.json").read_text(encoding="utf-8"))
     for obj in doc["network"]["items"]:
         assert isinstance(obj["label"], str) and not MARKUP.search(obj["label"]), obj["label"]
+        assert shown_label(obj["label"], str(obj["id"])) == obj["label"], obj["label"]  # qt() types JSON too
     return items, network
 
 
@@ -150,6 +167,7 @@ def test_hostile_labels_come_out_as_plain_text(hostile_corpus, tmp_path):
     assert {"YBa2Cu3O7−z", "in vivo", "a < b", "r&d", "smart specialization",
             "bluetooth low energy (BLE)"} <= shown["keywords"]
     assert not {"null", "nan", "0", "r&amp", "d"} & shown["keywords"]
+    assert {"1e3\u2060", "0x1a\u2060"} <= shown["keywords"]  # shown as written, not as 1000 and 26
     assert "Institute of R&D Voronezh" in shown["orgs"]
     assert {"Smith J, 2001, J SUPERCOND & NOVEL MAGN, V1, P1", "Doe A, 1999, 13C NMR, V2, P3"} <= shown["cocitation"]
     assert "Gupta, N." in shown["authors"] and not any("Anonymous" in a for a in shown["authors"])
