@@ -317,10 +317,13 @@ def _final_terms(matrix: sp.csr_matrix, keys: list[str], labels: list[str], extr
                  ) -> tuple[sp.csr_matrix, list[str], list[str]]:
     """Terms once the whole corpus is read: those holding an acronym their record did not define are
     expanded with another record's definition, kept when the acronym is frequent, or dropped
-    (:meth:`TermExtractor.final_key`); columns that become one term are added up."""
+    (:meth:`TermExtractor.final_key`); spellings with and without hyphens are one term ("light-beam",
+    "light beam"), shown as the more frequent; columns that become one term are added up."""
+    totals = np.asarray(matrix.sum(axis=0)).ravel()
     new_index: dict[str, int] = {}
     new_keys: list[str] = []
-    new_labels: list[str] = []
+    best: list[tuple[float, str]] = []  # per new term: (count of its most frequent spelling, that spelling)
+    spelled: dict[tuple[int, str], float] = {}
     target = np.full(len(keys), -1, dtype=np.int64)
     for k, (key, label) in enumerate(zip(keys, labels, strict=True)):
         final = extractor.final_key(key)
@@ -334,14 +337,19 @@ def _final_terms(matrix: sp.csr_matrix, keys: list[str], labels: list[str], extr
                 if final is None:
                     stats["ignored_by_thesaurus"] += 1
                     continue
-        idx = new_index.get(final)
+        canonical = final.replace("-", " ")
+        idx = new_index.get(canonical)
         if idx is None:
-            idx = new_index[final] = len(new_keys)
-            new_keys.append(final)
-            new_labels.append(label)
+            idx = new_index[canonical] = len(new_keys)
+            new_keys.append(canonical)
+            best.append((-1.0, label))
         target[k] = idx
-    if len(new_keys) == len(keys) and np.array_equal(target, np.arange(len(keys))):
-        return matrix, keys, labels
+        count = spelled[(idx, label)] = spelled.get((idx, label), 0.0) + float(totals[k])
+        if count > best[idx][0]:
+            best[idx] = (count, label)
+    new_labels = [label for _, label in best]
+    if new_keys == keys and np.array_equal(target, np.arange(len(keys))):
+        return matrix, keys, new_labels
     cols = np.flatnonzero(target >= 0)
     merge = sp.csr_matrix((np.ones(len(cols)), (cols, target[cols])), shape=(len(keys), len(new_keys)))
     return sp.csr_matrix(matrix @ merge), new_keys, new_labels

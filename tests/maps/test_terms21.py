@@ -119,3 +119,14 @@ def test_terms_map_of_the_wos_samples(tmp_path):
     # acronyms that one abstract uses without defining them are no terms; defined ones became their long forms
     assert not {"bcm", "tmn", "hbst", "pcs", "dgip", "gci", "gh shift"} & set(labels)
     assert {"cerebellum", "neural network", "transverse displacement", "multidimensional scaling"} <= set(labels)
+
+
+def test_spellings_with_and_without_hyphens_are_one_term():
+    """INVENTED titles: "light-beam" twice, "light beam" once: one term, shown as written more often."""
+    from bibmine.corpus.model import Record, Text
+    from bibmine.maps.collect import collect
+
+    titles = ["Reflection of a light-beam", "A light-beam at an interface", "The light beam of a laser"]
+    inc = collect([Record(titles=[Text(t, "en")]) for t in titles], "terms")
+    k = inc.keys.index("light beam")
+    assert inc.labels[k] == "light-beam" and inc.matrix[:, k].sum() == 3
