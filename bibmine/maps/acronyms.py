@@ -11,7 +11,9 @@ takes the text as written gets "bluetooth low energy", "ble" and "ble module" as
   bracket, its first letter starting a word, as few words as that takes;
 - the parenthesis of a definition is removed ("Goos-Hanchen shift"), and every later use of the
   short form in the record's titles and abstracts (a plural "HBSTs" too) is replaced by its long form;
-- a text written in capitals (an old title) has no acronyms.
+- a text written in capitals (an old title) has no acronyms;
+- a Russian short form ("Валовой региональный продукт (ВРП)") loses its parenthesis, but its uses stay
+  as written: the long form would go in nominative where the sentence declines it ("рост ВРП").
 
 Acronyms used without a definition are left in the text; :class:`AcronymLedger` remembers where
 they went, and at the end of a corpus a term holding one becomes the term with the long form that
@@ -30,7 +32,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-_DEFINITION = re.compile(r"\s*\(\s*([A-Za-z0-9][A-Za-z0-9&/-]{1,11})\s*\)")
+_DEFINITION = re.compile(r"\s*\(\s*([^\W_][\w&/-]{1,11})\s*\)")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]{}]|,\s")
 _WORDS = re.compile(r"\S+")
@@ -107,7 +109,11 @@ def expand_text(text: str, definitions: dict[str, str]) -> str:
         return text
     alternatives = "|".join(re.escape(sf) for sf in sorted(definitions, key=len, reverse=True))
     text = re.sub(r"\s*\(\s*(?:" + alternatives + r")s?\s*\)", "", text)
-    use = re.compile(r"(?<![\w-])(" + alternatives + r")s?(?![\w-])")
+    # Latin short forms only: a Russian long form would go in as written, in the wrong case ("рост ВРП")
+    latin = [sf for sf in sorted(definitions, key=len, reverse=True) if sf.isascii()]
+    if not latin:
+        return text
+    use = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, latin)) + r")s?(?![\w-])")
     return use.sub(lambda m: definitions[m.group(1)], text)
 
 

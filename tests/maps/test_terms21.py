@@ -89,6 +89,12 @@ def test_acronym_detection():
     assert long_form("PCs"[:-1], "weights from pairwise comparisons") == "pairwise comparisons"
     assert find_definitions("carbon dioxide (CO2) and phase (II) of the STUDY (WITH CAPS)") == {}
     assert find_definitions("THE GOOS-HANCHEN (GH) SHIFT IN CAPITALS") == {}
+    from bibmine.maps.acronyms import expand_text
+
+    ru = "Валовой региональный продукт (ВРП) растет. Рост ВРП связан с инновациями."
+    assert find_definitions(ru) == {"ВРП": "Валовой региональный продукт"}
+    assert expand_text(ru, find_definitions(ru)) == ("Валовой региональный продукт растет. "
+                                                      "Рост ВРП связан с инновациями.")  # Russian uses stay
 
 
 def test_ing_and_ed_words():
