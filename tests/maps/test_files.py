@@ -27,7 +27,8 @@ from .conftest import all_docs
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "samples"
 PAIRS = ["JOI_2007-2016_co-authorship", "QSS_SM_2020-2021_co-authorship",
          "QSS_publication_bibliographic_coupling"]
-needs_samples = pytest.mark.skipif(not (SAMPLES / "vosviewer_map").is_dir(), reason="shared samples not present")
+needs_samples = pytest.mark.skipif(not (SAMPLES / "vosviewer_map").is_dir(),
+                                   reason="needs ../shared/data/samples/vosviewer_map (real VOSviewer files)")
 
 
 def cyrillic_map() -> nx.Graph:

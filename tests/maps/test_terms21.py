@@ -107,7 +107,8 @@ def test_ing_and_ed_words():
     assert terms("Completing missing judgments is hard.") == ["missing judgment"]
 
 
-@pytest.mark.skipif(not (SAMPLES / "wos_plaintext").is_dir(), reason="../shared/data/samples is not here")
+@pytest.mark.skipif(not (SAMPLES / "wos_plaintext").is_dir(),
+                    reason="needs ../shared/data/samples/wos_plaintext (real WoS exports)")
 def test_terms_map_of_the_wos_samples(tmp_path):
     from bibmine.corpus.importer import import_files
     from bibmine.corpus.store import Corpus
