@@ -57,15 +57,30 @@ class CandidateCache:
     def __init__(self, size: int = 60000):
         self.size = size
         self.works: dict[int, Candidate] = {}
+        # KeyBlocks of the keys met, with the candidates they were built from: an unchanged block
+        # (a prolific author's, looked up by every chunk) is not sorted again
+        self.blocks: dict[str, tuple[list[Candidate], KeyBlock]] = {}
 
     def forget(self, *work_ids: int) -> None:
         for wid in work_ids:
             self.works.pop(wid, None)
 
+    def block(self, key: str, cands: list[Candidate]) -> KeyBlock:
+        """The KeyBlock of ``cands``, reused when the key's candidates are the same as last time."""
+        hit = self.blocks.get(key)
+        if hit is not None and hit[0] == cands:
+            return hit[1]
+        if len(self.blocks) >= self.size:
+            self.blocks.clear()
+        block = KeyBlock(cands)
+        self.blocks[key] = (cands, block)
+        return block
+
     def fill(self, db: sqlite3.Connection, work_ids: list[int]) -> None:
         missing = [wid for wid in work_ids if wid not in self.works]
         if len(self.works) + len(missing) > self.size:
             self.works.clear()
+            self.blocks.clear()
             missing = work_ids
         if not missing:
             return
@@ -100,7 +115,7 @@ def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int,
         return {}
     cache.fill(db, list({wid for wids in by_key.values() for wid in wids}))
     works = cache.works
-    return {key: KeyBlock([works[w] for w in wids if w in works]) for key, wids in by_key.items()}
+    return {key: cache.block(key, [works[w] for w in wids if w in works]) for key, wids in by_key.items()}
 
 
 def window(keys: list[str], config: DedupConfig) -> tuple[float, float] | None:
@@ -120,17 +135,19 @@ def candidates_for(keys: list[str], stored: list[KeyBlock], local: list[Candidat
     if span is None:
         return []
     lo, hi = span
-    out: dict[int, Candidate] = {}
-    for block in stored:
-        for cand in block.within(lo, hi):
-            out.setdefault(cand.work_id, cand)
+    # the first candidate of each work, in order: a stored work has one Candidate object per lookup
+    out: dict[int, Candidate] = {cand.work_id: cand for block in stored for cand in block.within(lo, hi)}
     if local:
         shadowed: set[int] = set().union(*(block.wids for block in stored)) if stored else set()
         for cand in local:
-            if cand.work_id in shadowed:
+            wid = cand.work_id
+            if wid in shadowed:
                 continue
-            shadowed.add(cand.work_id)  # a work's later candidates in this chunk are never looked at
+            shadowed.add(wid)  # a work's later candidates in this chunk are never looked at
             sk = cand.title_keys if cand.sorted_keys is None else cand.sorted_keys
-            if any(lo <= len(b) <= hi for b in sk):
-                out.setdefault(cand.work_id, cand)
+            if len(sk) == 1:
+                if lo <= len(sk[0]) <= hi:
+                    out.setdefault(wid, cand)
+            elif any(lo <= len(b) <= hi for b in sk):
+                out.setdefault(wid, cand)
     return list(out.values())

@@ -164,38 +164,35 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
 def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupConfig) -> set[int]:
     """Works (each judged by its first candidate, as :func:`decide` does) with a title pair near the threshold.
 
-    A length test and one plain ratio per candidate title instead of title_match's guards
-    and token sorting per candidate.  :func:`~bibmine.corpus.dedup.title_match` scores pairs with token_sort_ratio,
+    One plain ratio per candidate title instead of title_match's guards and token sorting per
+    candidate.  :func:`~bibmine.corpus.dedup.title_match` scores pairs with token_sort_ratio,
     which is the plain ratio of the word-sorted keys (stored with each work, so not sorted
     again per comparison); the cut-off here is half a point lower, so every work that
-    title_match could score is kept, and it alone decides.
+    title_match could score is kept, and it alone decides.  A pair whose lengths differ by more
+    than (1 - t) * (la + lb) cannot reach t: rapidfuzz's cut-off rejects it on length alone, in C
+    (the candidates arrive already cut to the length window, see bibmine.corpus.candidates).
     """
     queries = [sorted_key(a) for a in keys if len(a.split()) >= config.min_title_words]
     if not queries or not candidates:
         return set()
-    # The ratio is 100 * (1 - indel / (la + lb)) and indel >= |la - lb|: a pair whose lengths
-    # differ by more than (1 - t) * (la + lb) cannot reach t.  Most candidates fail on length alone.
-    t = (config.title_threshold - 0.5) / 100.0
-    lo = min(len(q) for q in queries) * t / (2 - t) - 1
-    hi = max(len(q) for q in queries) * (2 - t) / t + 1
-    owners: list[int] = []
-    choices: list[str] = []
-    first: set[int] = set()
-    for cand in candidates:
-        if cand.work_id in first:
-            continue
-        first.add(cand.work_id)
-        for b in (cand.title_keys if cand.sorted_keys is None else cand.sorted_keys):
-            if lo <= len(b) <= hi:
-                owners.append(cand.work_id)
-                choices.append(b if cand.sorted_keys is not None else sorted_key(b))
-    alike: set[int] = set()
-    if not choices:
-        return alike
-    cutoff = t * 100.0
+    wids = [cand.work_id for cand in candidates]
+    if len(set(wids)) != len(wids):  # a work's later candidates are never looked at
+        first: dict[int, Candidate] = {}
+        for cand in candidates:
+            first.setdefault(cand.work_id, cand)
+        candidates = list(first.values())
+    choices = [b for cand in candidates
+               for b in (cand.sorted_keys if cand.sorted_keys is not None else map(sorted_key, cand.title_keys))]
+    if len(choices) == len(candidates):
+        owners = [cand.work_id for cand in candidates]
+    else:
+        owners = [cand.work_id for cand in candidates
+                  for _ in (cand.sorted_keys if cand.sorted_keys is not None else cand.title_keys)]
+    cutoff = config.title_threshold - 0.5
     ratio = fuzz.ratio
+    alike: set[int] = set()
     for q in queries:
-        if len(choices) > 24:  # one call scoring all choices (the query prepared once) beats a call per pair
+        if len(choices) > 2:  # one call scoring all choices (the query prepared once) beats a call per pair
             alike.update(owners[i] for _, _, i in process.extract(q, choices, scorer=ratio, score_cutoff=cutoff,
                                                                    limit=None))
         else:
