@@ -72,9 +72,12 @@ def blocking_keys(record: Record, keys: list[str] | None = None) -> set[str]:
     return key_sets(record, title_keys(record) if keys is None else keys, 0)[1]
 
 
-def key_sets(record: Record, keys: list[str], tolerance: int) -> tuple[list[str], set[str]]:
-    """(keys to search for candidates across the tolerated years, keys to file the record under)."""
-    surname = record.first_author_surname
+def key_sets(record: Record, keys: list[str], tolerance: int, *, surname: str | None | bool = False
+             ) -> tuple[list[str], set[str]]:
+    """(keys to search for candidates across the tolerated years, keys to file the record under);
+    ``surname``: the record's first_author_surname when the caller has it already."""
+    if surname is False:
+        surname = record.first_author_surname
     words = _title_words(keys)
     own = str(record.year) if record.year else "-"
     years = [str(record.year + d) for d in range(-tolerance, tolerance + 1)] if record.year else ["-"]

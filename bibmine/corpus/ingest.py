@@ -40,6 +40,7 @@ from bibmine.corpus.dedup import (
     title_match,
 )
 from bibmine.corpus.matching import Decision, Place, decide, place_of, places_disagree
+from bibmine.corpus.rawtext import compress_bytes
 from bibmine.corpus.store import Batch, Corpus, now
 from bibmine.corpus.works import WorkEditor
 from bibmine.record import Record, from_json, to_json
@@ -67,7 +68,7 @@ class Prepared(msgspec.Struct, array_like=True):
     fmt: str
     raw: str | None  # the text as read; None once compressed into raw_z
     fingerprint: str
-    data: str  # the record as JSON, its id set to the uid it gets if it is new
+    data: bytes  # the record as UTF-8 JSON, its id set to the uid it gets if it is new (stored as TEXT)
     keys: list[str]  # comparable title keys
     pairs: list[tuple[str, str]]  # identifiers
     surname: str | None
@@ -95,20 +96,33 @@ class Prepared(msgspec.Struct, array_like=True):
         return "bm" + self.fingerprint[:16]
 
 
-def prepare(record: Record, default_format: str, tolerance: int) -> Prepared:
-    """Everything the corpus needs to know of a record before it meets the database."""
+def prepare(record: Record, default_format: str, tolerance: int, *, compress: bool = False) -> Prepared:
+    """Everything the corpus needs to know of a record before it meets the database.
+
+    With ``compress`` the raw text is kept only compressed (``raw_z``; :mod:`bibmine.corpus.rawtext`), from
+    the same UTF-8 bytes the fingerprint hashes (the text is encoded once).
+    """
     fmt = record.source or default_format
     raw = record.raw if record.raw is not None else to_json(record).decode()
-    fingerprint = hashlib.sha1(f"{fmt}\0{raw}".encode()).hexdigest()
+    data = raw.encode()
+    digest = hashlib.sha1(fmt.encode())  # sha1 of "format NUL raw"
+    digest.update(b"\0")
+    digest.update(data)
+    fingerprint = digest.hexdigest()
     record = msgspec.structs.replace(record, raw=None, id="bm" + fingerprint[:16])
     keys = title_keys(record)
-    lookup, blocks = key_sets(record, keys, tolerance)
+    surname = record.first_author_surname
+    lookup, blocks = key_sets(record, keys, tolerance, surname=surname)
     rubrics = [(r.scheme, r.code, r.source, r.annotator or "", r.score)
                for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES]
-    return Prepared(fmt, raw, fingerprint, to_json(record).decode(), keys, record.ids.pairs(),
-                    record.first_author_surname, record.year, record.kind.value, record.title, record.ids.doi,
-                    lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
-                    sorted_keys=[sorted_key(k) for k in keys])
+    prepared = Prepared(fmt, raw, fingerprint, to_json(record), keys, record.ids.pairs(),
+                        surname, record.year, record.kind.value, record.title, record.ids.doi,
+                        lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
+                        sorted_keys=[sorted_key(k) for k in keys])
+    if compress:
+        prepared.raw_z, prepared.raw_codec = compress_bytes(data)
+        prepared.raw = None
+    return prepared
 
 
 class Ingestor(WorkEditor):
@@ -362,7 +376,7 @@ class Ingestor(WorkEditor):
              for wid, it in pending])
         self.db.executemany(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec) "
-            "VALUES (?,?,?,?,?,?,?)",
+            "VALUES (?,?,?,?,CAST(? AS TEXT),?,?)",  # data: the UTF-8 bytes taken as text, never decoded here
             [(wid, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec) for wid, it in pending])
         self.db.executemany(
             "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
@@ -377,7 +391,8 @@ class Ingestor(WorkEditor):
     def _merge_into(self, work_id: int, it: Prepared, batch: Batch, rule: str, score: float) -> str:
         cur = self.db.execute(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec) "
-            "VALUES (?,?,?,?,?,?,?)", (work_id, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec))
+            "VALUES (?,?,?,?,CAST(? AS TEXT),?,?)",
+            (work_id, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec))
         self.db.execute(
             "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
             (work_id, cur.lastrowid, rule, score, None, now()))

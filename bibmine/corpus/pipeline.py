@@ -23,7 +23,6 @@ from typing import Protocol
 import msgspec
 
 from bibmine.corpus.ingest import Prepared, prepare
-from bibmine.corpus.rawtext import compress_raw
 from bibmine.record import Record, Reject
 
 CHUNK = 1000  # records matched and written together
@@ -76,10 +75,7 @@ def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, 
             if isinstance(item, Reject):
                 rejects.append(item)
             else:
-                prepared = prepare(item, default_format, tolerance)
-                prepared.raw_z, prepared.raw_codec = compress_raw(prepared.raw)
-                prepared.raw = None
-                items.append(prepared)
+                items.append(prepare(item, default_format, tolerance, compress=True))
             if len(items) + len(rejects) >= CHUNK:
                 yield Chunk(items, rejects)
                 items, rejects = [], []

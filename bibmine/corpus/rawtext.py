@@ -29,7 +29,11 @@ _decompressor = zstandard.ZstdDecompressor() if zstandard else None
 
 def compress_raw(text: str) -> tuple[bytes, str]:
     """(compressed UTF-8 bytes, codec name) of a raw record."""
-    data = text.encode("utf-8", "surrogatepass")
+    return compress_bytes(text.encode("utf-8", "surrogatepass"))
+
+
+def compress_bytes(data: bytes) -> tuple[bytes, str]:
+    """(compressed bytes, codec name) of a raw record already encoded as UTF-8."""
     if _compressor is not None:
         return _compressor.compress(data), "zstd"
     return zlib.compress(data, 6), "zlib"
