@@ -160,7 +160,7 @@ def stage_maps(study: Study) -> str:
                          lang=study.lang)
     with Corpus(study.corpus) as corpus:
         for kind in study.networks:
-            result = make_map(corpus.iter_works(), kind, study.out / "maps" / kind, options, describe=False)
+            result = make_map(corpus.iter_works(), kind, study.out / "maps" / kind, options, source=study.corpus.name)
             n = result.graph.number_of_nodes()
             problems = f", {len(result.violations)} file-rule problems" if result.violations else ""
             made.append(f"{kind}: {n} items{problems}" if result.written else f"{kind}: too few items ({n})")
