@@ -173,7 +173,8 @@ def _sub(arrays: dict, prefix: str) -> dict:
 
 
 class SupervisedClassifier(RubricClassifierBase):
-    """Linear SVM (``model='svm'``) or logistic regression (``'logreg'``) on embeddings.
+    """Linear SVM (``model='svm'``), logistic regression (``'logreg'``) or complement naive Bayes
+    (``'cnb'``, smoothing ``alpha``; its log-likelihoods are linear in the features too) on embeddings.
 
     ``fit(X, y, sample_weight=None, label_sets=None)``: ``label_sets`` gives every manual
     level-1 code of a record; its codes other than ``y`` are added as extra training rows with
@@ -192,6 +193,7 @@ class SupervisedClassifier(RubricClassifierBase):
         random_state: int = 0,
         keep_weights: float = 1.0,
         class_weight: str | None = None,
+        alpha: float = 0.1,
     ):
         self.embedder = embedder
         self.model = model
@@ -201,6 +203,7 @@ class SupervisedClassifier(RubricClassifierBase):
         self.random_state = random_state
         self.keep_weights = keep_weights
         self.class_weight = class_weight
+        self.alpha = alpha
 
     def _estimator(self):
         if self.model == "svm":
@@ -211,7 +214,11 @@ class SupervisedClassifier(RubricClassifierBase):
             from sklearn.linear_model import LogisticRegression
 
             return LogisticRegression(C=self.C, max_iter=1000, class_weight=self.class_weight)
-        raise ValueError(f"unknown model {self.model!r}: svm or logreg")
+        if self.model == "cnb":
+            from sklearn.naive_bayes import ComplementNB
+
+            return ComplementNB(alpha=self.alpha)
+        raise ValueError(f"unknown model {self.model!r}: svm, logreg or cnb")
 
     def fit(self, X, y, sample_weight=None, label_sets=None) -> SupervisedClassifier:
         """A fresh embedder fitted on ``X`` (a new TF-IDF vocabulary), then the linear model on its vectors."""
@@ -237,9 +244,10 @@ class SupervisedClassifier(RubricClassifierBase):
         rows, labels, weights = _expand(y, w, label_sets, self.secondary_weight)
         est = self._estimator().fit(features[rows], labels, sample_weight=weights)
         self.classes_ = est.classes_
-        self.coef_ = est.coef_.astype(np.float32)
-        self.intercept_ = est.intercept_.astype(np.float32)
-        if len(self.classes_) == 2:  # binary sklearn models give one row; keep one per class
+        coef, intercept = _linear(est)
+        self.coef_ = coef.astype(np.float32)
+        self.intercept_ = intercept.astype(np.float32)
+        if self.coef_.shape[0] == 1:  # binary linear models give one row; keep one per class
             self.coef_ = np.vstack([-self.coef_, self.coef_])
             self.intercept_ = np.concatenate([-self.intercept_, self.intercept_])
         if self.keep_weights < 1.0:
@@ -278,9 +286,10 @@ class SupervisedClassifier(RubricClassifierBase):
             if len(set(labels)) < 2:
                 continue
             est = self._estimator().fit(features[tr][rows], labels, sample_weight=weights)
-            d = est.decision_function(features[te])
-            if d.ndim == 1:
-                d = np.vstack([-d, d]).T
+            coef, intercept = _linear(est)
+            d = np.asarray(features[te] @ coef.T) + intercept
+            if d.shape[1] == 1:
+                d = np.hstack([-d, d])
             for j, c in enumerate(est.classes_):
                 scores[te, index[c]] = d[:, j]
         keep = w >= 1.0  # calibrate on the records themselves, not on down-weighted extras
@@ -294,7 +303,7 @@ class SupervisedClassifier(RubricClassifierBase):
         meta = {
             "type": "supervised", "model": self.model, "C": self.C,
             "secondary_weight": self.secondary_weight, "temperature_": self.temperature_, "embedder": emb_meta,
-            "keep_weights": self.keep_weights, "class_weight": self.class_weight,
+            "keep_weights": self.keep_weights, "class_weight": self.class_weight, "alpha": self.alpha,
         }
         arrays = {"intercept": self.intercept_, "classes": self.classes_.astype(str)}
         if self.keep_weights < 1.0:  # pruned: store the non-zero weights only
@@ -317,7 +326,7 @@ class SupervisedClassifier(RubricClassifierBase):
         emb = embedder or embedder_from_state(meta["embedder"], _sub(arrays, "emb."))
         obj = cls(embedder=clone(emb), model=meta["model"], C=meta["C"],
                   secondary_weight=meta["secondary_weight"], keep_weights=meta.get("keep_weights", 1.0),
-                  class_weight=meta.get("class_weight"))
+                  class_weight=meta.get("class_weight"), alpha=meta.get("alpha", 0.1))
         obj.embedder_ = emb
         if "coef" in arrays:
             obj.coef_ = arrays["coef"].astype(np.float32)
@@ -336,6 +345,17 @@ class SupervisedClassifier(RubricClassifierBase):
         obj.classes_ = arrays["classes"].astype(object)
         obj.temperature_ = meta["temperature_"]
         return obj
+
+
+def _linear(est) -> tuple[np.ndarray, np.ndarray]:
+    """Weights and intercepts with ``decision = X @ coef.T + intercept`` of a fitted linear model.  For
+    complement naive Bayes (``feature_log_prob_``; no prior term with two or more classes), each
+    feature's mean over the classes is taken out: every class's score moves by the same amount for a
+    given text, so ranks and softmax stay, and the weights become small enough to prune and quantize."""
+    if hasattr(est, "feature_log_prob_"):
+        flp = np.asarray(est.feature_log_prob_, dtype=np.float64)
+        return flp - flp.mean(axis=0, keepdims=True), np.zeros(len(est.classes_))
+    return est.coef_, est.intercept_
 
 
 def _delta_encode(rows: np.ndarray, cols: np.ndarray) -> np.ndarray:

@@ -14,6 +14,8 @@ from rich.table import Table
 
 from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 
+DEFAULT_BACKENDS = "tfidf-svm,tfidf-zeroshot"  # the shipped default's members (train.DEFAULT_RECIPE)
+
 app = typer.Typer(help="Assign GRNTI rubrics to records: train, evaluate, classify, explain.", no_args_is_help=True)
 console = Console(stderr=True)
 
@@ -67,14 +69,14 @@ def train(
     labels: Annotated[list[Path], typer.Option("--labels", "-l", help="Label file(s); the first is the main set.")],
     name: Annotated[str, typer.Option("--name", help="Model name.")] = "grnti-custom",
     out: Annotated[Path | None, typer.Option("--out", help="Model folder (default: package models).")] = None,
-    backends: Annotated[str, typer.Option(help="Ensemble members, comma-separated.")] = "tfidf-svm,tfidf-zeroshot",
+    backends: Annotated[str, typer.Option(help="Ensemble members, comma-separated.")] = DEFAULT_BACKENDS,
     extra_weight: Annotated[float, typer.Option(help="Sample weight of rows from the 2nd.. label files.")] = 0.1,
     vocabulary_weight: Annotated[float, typer.Option(help="Weight of rubric names as training rows (0: none).")] = 1.0,
     st_model: Annotated[str | None, typer.Option(help="sentence-transformers model folder or package.")] = None,
 ) -> None:
     """Train a model on label files (no corpus needed) and save it with its model card."""
     from bibmine.rubrics.model import MODELS_DIR
-    from bibmine.rubrics.train import STEM_TFIDF_PARAMS, fit_model, read_training_files
+    from bibmine.rubrics.train import DEFAULT_RECIPE, fit_model, read_training_files
 
     for p in labels:
         if not p.exists():
@@ -85,8 +87,8 @@ def train(
         for where, reason in data.rejects[:5]:
             console.print(f"[yellow]{data.source} {where}: skipped, {reason}[/yellow]")
     with console.status(f"training on {len(main)} + {sum(len(d) for d, _ in extras)} labelled texts"):
-        model = fit_model(name, main, extras, backends=tuple(_split(backends)), st_model=st_model,
-                          vocabulary_weight=vocabulary_weight, tfidf_params=STEM_TFIDF_PARAMS)
+        model = fit_model(name, main, extras, **(DEFAULT_RECIPE | {"backends": tuple(_split(backends))}),
+                          st_model=st_model, vocabulary_weight=vocabulary_weight)
     path = model.save(out or MODELS_DIR / name)
     typer.echo(f"saved {model.model_id} to {path}")
 
@@ -96,7 +98,7 @@ def evaluate(
     labels: Annotated[Path, typer.Option("--labels", "-l", help="Label file to cross-validate on.")],
     extra: Annotated[list[Path] | None,
                      typer.Option("--extra", help="More label files joining each training fold.")] = None,
-    backends: Annotated[str, typer.Option(help="Ensemble members to cross-validate.")] = "tfidf-svm,tfidf-zeroshot",
+    backends: Annotated[str, typer.Option(help="Ensemble members to cross-validate.")] = DEFAULT_BACKENDS,
     folds: Annotated[int, typer.Option(help="Number of folds.")] = 5,
     model: Annotated[str | None, typer.Option("--model", "-m", help="Instead of CV: score this trained model.")] = None,
     vocabulary_weight: Annotated[float, typer.Option(help="Weight of rubric names as training rows.")] = 1.0,
@@ -105,7 +107,7 @@ def evaluate(
     """Cross-validated level-1 accuracy, macro-F1, kappa and in-set accuracy on a label file."""
     from bibmine.rubrics.evaluate import cross_validate
     from bibmine.rubrics.labels import read_labels
-    from bibmine.rubrics.train import STEM_TFIDF_PARAMS, fit_model
+    from bibmine.rubrics.train import DEFAULT_RECIPE, fit_model
 
     if not labels.exists():
         console.print(f"[red]{labels}: no such label file[/red]")
@@ -123,8 +125,8 @@ def evaluate(
         chosen = tuple(_split(backends))
 
         def fit(main, ex):
-            return fit_model("cv", main, ex, backends=chosen, level2=False, vocabulary_weight=vocabulary_weight,
-                             tfidf_params=STEM_TFIDF_PARAMS)
+            return fit_model("cv", main, ex, **(DEFAULT_RECIPE | {"backends": chosen}), level2=False,
+                             vocabulary_weight=vocabulary_weight)
 
         with _progress() as bar:
             task = bar.add_task(f"{folds}-fold CV", total=folds, rate="")

@@ -87,3 +87,37 @@ def test_secondary_labels_become_weighted_training_rows():
                                     [frozenset({"27", "29"}), frozenset({"31"})], 0.3)
     assert list(rows) == [0, 1, 0] and list(labels) == ["27", "31", "29"]
     assert np.allclose(weights, [1.0, 0.5, 0.3])
+
+
+def test_complement_nb_member_is_linear_and_round_trips(invented, tmp_path):
+    from bibmine.rubrics.train import fit_model
+
+    train, test = invented.subset(range(42)), invented.subset(range(42, 60))
+    cnb = SupervisedClassifier("tfidf", model="cnb", alpha=0.1).fit(train.texts, train.labels)
+    assert metrics(test.labels, cnb.predict(test.texts))["accuracy"] >= 0.8
+    # the stored weights (feature log-probabilities less their mean over classes) rank as scikit-learn's NB does
+    from sklearn.naive_bayes import ComplementNB
+
+    nb = ComplementNB(alpha=0.1).fit(cnb.embedder_.transform(train.texts), train.labels)
+    assert list(nb.predict(cnb.embedder_.transform(test.texts))) == list(cnb.predict(test.texts))
+    model = fit_model("c", train, [], backends=("tfidf-svm", "tfidf-cnb", "tfidf-zeroshot"), vocabulary_weight=0.0,
+                      level2=False, prior_power=0.3)
+    loaded = RubricModel.load(model.save(tmp_path / "c"))
+    assert np.allclose(model.predict_proba(test.texts), loaded.predict_proba(test.texts), atol=1e-6)
+    assert loaded.level1.prior_power == 0.3 and np.isclose(loaded.level1.class_prior_.sum(), 1.0)
+
+
+def test_prior_correction_divides_by_the_training_prior():
+    from bibmine.rubrics.ensemble import EnsembleClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = np.where(X[:, 0] + 0.3 * rng.normal(size=200) > -1.0, "a", "b")  # "a" is 4/5 of the data
+    plain = EnsembleClassifier([("svm", SupervisedClassifier("passthrough"))]).fit(X, y)
+    fixed = EnsembleClassifier([("svm", SupervisedClassifier("passthrough"))], prior_power=1.0).fit(X, y)
+    prior = fixed.class_prior_
+    assert prior[0] > 0.7 and np.isclose(prior.sum(), 1.0)
+    p, q = plain.predict_proba(X), fixed.predict_proba(X)
+    expected = p / prior
+    assert np.allclose(q, expected / expected.sum(axis=1, keepdims=True))
+    assert (q.argmax(1) == 1).sum() > (p.argmax(1) == 1).sum()  # the rare class wins more close calls
