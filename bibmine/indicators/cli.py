@@ -15,7 +15,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
+from bibmine.cli_support import open_corpus
+from bibmine.corpus.store import ENV_VAR, default_corpus_path
 
 app = typer.Typer(name="indicators", help="Descriptive bibliometric indicators of the corpus.",
                   add_completion=False, pretty_exceptions_show_locals=False, invoke_without_command=True)
@@ -41,10 +42,7 @@ def main(
 
     if lang not in ("en", "ru"):
         raise typer.BadParameter("choose en or ru", param_hint="--lang")
-    if not Path(corpus).is_file():
-        err.print(f"error: no corpus at {escape(str(corpus))} (bibmine import FILES, or --corpus PATH)")
-        raise typer.Exit(2)
-    with Corpus(corpus, must_exist=True) as c:
+    with open_corpus(corpus) as c:
         docs = list(docs_from_corpus(c))
     result = compute_all(docs, year, min_freq=min_freq)
     if xlsx is not None:

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bibmine.cli_support import open_corpus
-from bibmine.corpus.store import ENV_VAR, Corpus, default_corpus_path
+from bibmine.corpus.store import ENV_VAR, default_corpus_path
 
 app = typer.Typer(
     help="VOSviewer maps: co-occurrence, co-authorship, bibliographic coupling and co-citation networks.",
@@ -247,13 +247,8 @@ def thesaurus_candidates(
     from bibmine.maps.collect import kind_functions
 
     mentions, resolve = kind_functions("keywords", keyword_field=field)
-    try:
-        db = Corpus(corpus, must_exist=True)
-    except FileNotFoundError as exc:
-        err.print(f"error: {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from None
     occ: Counter = Counter()
-    with db:
+    with open_corpus(corpus) as db:
         for record in db.iter_works():
             occ.update({resolved[1] for raw in mentions(record) if (resolved := resolve(raw))})
         parallel = parallel_keywords(db.iter_works())

@@ -65,9 +65,10 @@ CorpusOpt = Annotated[Path | None, typer.Option("--corpus", envvar="BIBMINE_CORP
 
 
 def _corpus(path: Path | None):
-    from bibmine.corpus.store import Corpus
+    from bibmine.cli_support import open_corpus
+    from bibmine.corpus.store import default_corpus_path
 
-    return Corpus(path, must_exist=True)
+    return open_corpus(path or default_corpus_path())
 
 
 @app.command()

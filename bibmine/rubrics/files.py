@@ -12,32 +12,29 @@ from bibmine.rubrics.text import join_parts
 from bibmine.safe_csv import safe_writer
 from bibmine.sources.encoding import DecodedText, detect_encoding, read_head
 from bibmine.sources.files import require_regular_file
+from bibmine.sources.readers._csv_rows import guess_delimiter
 
 BATCH = 512
 
 
 def decoded_csv(path: Path):
-    """``(encoding, DecodedText, dialect)`` of a CSV: a FIFO, device or folder is refused unopened
+    """``(encoding, DecodedText, delimiter)`` of a CSV: a FIFO, device or folder is refused unopened
     (:class:`~bibmine.sources.files.NotRegularFileError`, a ValueError); bytes not valid in the
     detected encoding become U+FFFD and are noted per line (``DecodedText.take_issues``)."""
     require_regular_file(path)
     encoding = detect_encoding(path)
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    try:
-        dialect = csv.Sniffer().sniff(read_head(path, encoding), delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return encoding, DecodedText(path, encoding), dialect
+    return encoding, DecodedText(path, encoding), guess_delimiter(read_head(path, encoding))
 
 
 def read_csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]], str, dict[int, str]]:
     """Header, rows, the encoding detected (UTF-8 with or without BOM, UTF-16, cp1251) and the rows
     holding undecodable bytes ``{row number: what and where}`` (row 1 is the header)."""
-    encoding, fh, dialect = decoded_csv(path)
+    encoding, fh, delimiter = decoded_csv(path)
     bad: dict[int, str] = {}
     rows = []
     with fh:
-        reader = csv.DictReader(fh, dialect=dialect)
+        reader = csv.DictReader(fh, delimiter=delimiter)
         header = list(reader.fieldnames or [])
         fh.take_issues(reader.line_num)  # the header's own bad bytes show in the column names
         for row in reader:

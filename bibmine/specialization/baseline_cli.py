@@ -131,7 +131,8 @@ def corpus(
     share: Annotated[str, typer.Option("--share", help="Region share: affiliation or author.")] = "affiliation",
 ) -> None:
     """The national reference counted from the corpus itself (only with --national-corpus)."""
-    from bibmine.corpus.store import Corpus, default_corpus_path
+    from bibmine.cli_support import open_corpus
+    from bibmine.corpus.store import default_corpus_path
     from bibmine.specialization.baseline import corpus_baseline, write_baseline
     from bibmine.specialization.corpus_counts import st_records
 
@@ -140,9 +141,7 @@ def corpus(
                     "the corpus holds the whole country's records. Say so with --national-corpus, or use "
                     "'bibmine baseline openalex' or a supplied table (docs/baseline.md)")
     path = corpus_path or default_corpus_path()
-    if not path.exists():
-        raise _fail(f"no corpus at {path}")
-    with Corpus(path) as c:
+    with open_corpus(path) as c:
         table, _excluded = st_records(c, share=share)
     if table.empty:
         raise _fail("no record has both a placed region and a rubric")

@@ -196,7 +196,8 @@ def st_counts(
     engine: EngineChoice = LOCAL,
 ) -> None:
     """S&T counts per region x GRNTI rubric from the corpus (placed regions, stored rubrics)."""
-    from bibmine.corpus.store import Corpus, default_corpus_path
+    from bibmine.cli_support import open_corpus
+    from bibmine.corpus.store import default_corpus_path
     from bibmine.regions.counting import MODES
     from bibmine.specialization.corpus_counts import st_records
     from bibmine.specialization.counting import SOURCES, count_st
@@ -208,12 +209,9 @@ def st_counts(
     for source in sources.split(","):
         option_choice(source, SOURCES, "--sources")
     window = _years(years)
-    path = corpus or default_corpus_path()
-    if not path.exists():
-        raise _fail(f"no corpus at {path}")
     options = {"counting": counting, "years": window, "sources": sources.split(","),
                "country": "RU" if national_corpus else None}
-    with Corpus(path) as c:
+    with open_corpus(corpus or default_corpus_path()) as c:
         if engine.local:
             table, excluded = st_records(c, rubric_source=rubrics, share=share)
             counted = table.record_id.nunique()
