@@ -85,3 +85,46 @@ def test_title_prefilter_keeps_every_pair_the_matcher_scores():
     # the numbered, notice and other-place variants stay apart, the spelling variants match
     assert title_match(keys[0], 2020, None, Candidate(3, 2020, keys[3], None), config)[1] is None
     assert title_match(keys[0], 2020, None, Candidate(1, 2020, keys[1], None), config)[1] is not None
+
+
+def test_character_count_filter_keeps_every_title_the_prefilter_keeps():
+    """A long block slice is cut by character counts before rapidfuzz: never a pair that reaches the cut-off."""
+    import random
+
+    from rapidfuzz import fuzz
+
+    from bibmine.corpus.candidates import HIST_MIN, KeyBlock, Probe, candidates_for, window
+
+    rnd = random.Random(5)
+    words = ["soil", "organic", "carbon", "stocks", "chernozems", "voronezh", "region", "leached", "nitrogen",
+             "sugar", "beet", "yield", "почвенный", "углерод", "черноземов", "воронежской", "области", "урожай",
+             "2020", "ii"]
+    base = [" ".join(rnd.choice(words) for _ in range(rnd.randint(5, 12))) for _ in range(40)]
+
+    def variant(t: str) -> str:  # a few character edits, a word swapped: near the threshold
+        chars = list(t)
+        for _ in range(rnd.randint(0, 4)):
+            i = rnd.randrange(len(chars))
+            chars[i:i + 1] = rnd.choice([[], [rnd.choice("abcеио ")], [chars[i], rnd.choice("xyzжш")]])
+        out = " ".join("".join(chars).split())
+        return out or t
+
+    config = DedupConfig()
+    cutoff = config.title_threshold - 0.5
+    checked = long_slices = dropped = 0
+    for q in base:
+        stored = [Candidate(i, 2020, [k], None, [sorted_key(k)]) for i, k in
+                  enumerate([variant(q) for _ in range(30)] + [variant(rnd.choice(base)) for _ in range(30)])]
+        block = KeyBlock(stored)
+        lo, hi = window([q], config)
+        in_window = block.within(lo, hi)
+        kept = {c.work_id for c in block.within(lo, hi, Probe([sorted_key(q)]), cutoff)}
+        long_slices += len(in_window) >= HIST_MIN
+        dropped += len({c.work_id for c in in_window} - kept)
+        for cand in stored:
+            if fuzz.ratio(sorted_key(q), cand.sorted_keys[0], score_cutoff=cutoff):
+                assert cand.work_id in kept, (q, cand.title_keys)
+                checked += 1
+        alike = _titles_alike([q], stored, config)
+        assert alike == _titles_alike([q], candidates_for([q], [block], [], config), config)
+    assert checked > 100 and long_slices > 20 and dropped > 0  # the filter ran, cut, and kept every match
