@@ -154,45 +154,10 @@ class _Energy:
         grad = np.stack([np.bincount(self.i, coef * diff[:, k], minlength=self.n) for k in (0, 1)], axis=1)
         return grad, 0.5 * float((self.a * _f_into(d2, self.att, np.empty_like(d2))).sum())
 
-    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, float]:
-        if self.inc > 0:
-            return self._call_with_increment(X)
-        grad, energy = self._links(X)
-        x, y = X[:, 0].astype(np.float32), X[:, 1].astype(np.float32)
-        rep, w = self.rep, self.w32
-        # repulsion's gradient at i is sum_j c_ij (x_i - x_j) = x_i sum_j c_ij - sum_j c_ij x_j: one product of
-        # the block with [w x, w y, w] (BLAS) instead of two products and two row sums of the block
-        Z = np.stack([w * x, w * y, w], axis=1)
-        for start in range(0, self.n, self.block):
-            stop = min(self.n, start + self.block)
-            m = stop - start
-            dx, dy, d2, t, u = (b[:m] for b in (self.dx, self.dy, self.d2, self.t, self.u))
-            np.subtract.outer(x[start:stop], x, out=dx)
-            np.subtract.outer(y[start:stop], y, out=dy)
-            np.multiply(dx, dx, out=d2)
-            np.multiply(dy, dy, out=dy)
-            d2 += dy
-            rows = np.arange(m)
-            d2[rows, rows + start] = 1.0  # the item itself: distance 1 (its terms are taken out below)
-            np.maximum(d2, np.float32(1e-12), out=d2)  # items on one spot: a large, finite force
-            wb = self.w[start:stop]
-            _fg_into(d2, rep, t, u, dx)  # t = f_rep(d), u = d**(rep - 2)
-            if self.unit_weights:
-                rep_energy = float(t.sum(dtype=np.float64)) - m * _f1(rep)
-            else:
-                t *= w
-                rep_energy = float(t.sum(axis=1, dtype=np.float64) @ wb) - _f1(rep) * float((wb * wb).sum())
-            energy -= 0.5 * rep_energy
-            u[rows, rows + start] = 0.0
-            R = (u @ Z).astype(np.float64)  # sum_j w_j g_ij [x_j, y_j, 1]
-            Xb = X[start:stop]
-            grad[start:stop] -= wb[:, None] * (Xb * R[:, 2:3] - R[:, :2])
-        return grad, energy
-
-    def _call_with_increment(self, X: np.ndarray) -> tuple[np.ndarray, float]:
-        grad, energy = self._links(X)
-        x, y = X[:, 0].astype(np.float32), X[:, 1].astype(np.float32)
-        rep, att, inc, w = self.rep, self.att, self.inc, self.w32
+    def _blocks(self, x: np.ndarray, y: np.ndarray):
+        """Per block of rows: (start, stop, rows, dx, dy, d2, t, u), dx/dy the coordinate differences, d2 the
+        squared distances (1 on the diagonal, so the item itself adds a known constant and no force), t and u
+        scratch blocks of the same shape."""
         for start in range(0, self.n, self.block):
             stop = min(self.n, start + self.block)
             m = stop - start
@@ -203,16 +168,45 @@ class _Energy:
             np.multiply(dy, dy, out=t)
             d2 += t
             rows = np.arange(m)
-            d2[rows, rows + start] = 1.0  # the item itself: distance 1, no force (dx = dy = 0)
+            d2[rows, rows + start] = 1.0
             np.maximum(d2, np.float32(1e-12), out=d2)  # items on one spot: a large, finite force
+            yield start, stop, rows, dx, dy, d2, t, u
+
+    def _repulsion_energy(self, t: np.ndarray, wb: np.ndarray) -> float:
+        """The block's repulsion energy from ``t = f_rep(d)`` (weighted in place), less the diagonal's."""
+        if self.unit_weights:
+            return float(t.sum(dtype=np.float64)) - len(t) * _f1(self.rep)
+        t *= self.w32
+        return float(t.sum(axis=1, dtype=np.float64) @ wb) - _f1(self.rep) * float((wb * wb).sum())
+
+    def __call__(self, X: np.ndarray) -> tuple[np.ndarray, float]:
+        if self.inc > 0:
+            return self._call_with_increment(X)
+        grad, energy = self._links(X)
+        x, y = X[:, 0].astype(np.float32), X[:, 1].astype(np.float32)
+        rep, w = self.rep, self.w32
+        # repulsion's gradient at i is sum_j c_ij (x_i - x_j) = x_i sum_j c_ij - sum_j c_ij x_j: one product of
+        # the block with [w x, w y, w] (BLAS) instead of two products and two row sums of the block
+        Z = np.stack([w * x, w * y, w], axis=1)
+        for start, stop, rows, dx, _dy, d2, t, u in self._blocks(x, y):
+            wb = self.w[start:stop]
+            _fg_into(d2, rep, t, u, dx)  # t = f_rep(d), u = d**(rep - 2)
+            energy -= 0.5 * self._repulsion_energy(t, wb)
+            u[rows, rows + start] = 0.0
+            R = (u @ Z).astype(np.float64)  # sum_j w_j g_ij [x_j, y_j, 1]
+            Xb = X[start:stop]
+            grad[start:stop] -= wb[:, None] * (Xb * R[:, 2:3] - R[:, :2])
+        return grad, energy
+
+    def _call_with_increment(self, X: np.ndarray) -> tuple[np.ndarray, float]:
+        grad, energy = self._links(X)
+        x, y = X[:, 0].astype(np.float32), X[:, 1].astype(np.float32)
+        rep, att, inc, w = self.rep, self.att, self.inc, self.w32
+        for start, stop, _rows, dx, dy, d2, t, u in self._blocks(x, y):
+            m = stop - start
             wb = w[start:stop]
             _f_into(d2, rep, t)
-            if self.unit_weights:
-                rep_energy = float(t.sum(dtype=np.float64)) - m * _f1(rep)
-            else:
-                t *= w
-                rep_energy = float(t.sum(axis=1, dtype=np.float64) @ wb) - _f1(rep) * float((wb * wb).sum())
-            energy -= 0.5 * rep_energy
+            energy -= 0.5 * self._repulsion_energy(t, wb)
             energy += 0.5 * inc * (float(_f_into(d2, att, u).sum(dtype=np.float64)) - m * _f1(att))
             _g_into(d2, rep, t)
             if not self.unit_weights:
