@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 _BINS = 128  # characters counted modulo 128: collisions only loosen the bound
 HIST_MIN = 12  # a block slice at least this long is filtered by character counts before rapidfuzz
+BLOCK_ENTRIES = 100_000  # titles of the cached blocks: about 30 MB with their counts, however large the import
 
 
 def char_counts(strings: list[str]) -> np.ndarray:
@@ -48,7 +49,8 @@ def char_counts(strings: list[str]) -> np.ndarray:
     codes = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32) & (_BINS - 1)
     rows = np.repeat(np.arange(len(strings), dtype=np.int64), [len(x) for x in strings])
     counts = np.bincount(rows * _BINS + codes, minlength=len(strings) * _BINS)
-    return counts.astype(np.int32).reshape(len(strings), _BINS)
+    small = max(map(len, strings), default=0) < 1 << 15  # 256 bytes a title, unless one is absurdly long
+    return counts.astype(np.int16 if small else np.int32).reshape(len(strings), _BINS)
 
 
 class Probe:
@@ -119,8 +121,10 @@ class CandidateCache:
         self.size = size
         self.works: dict[int, Candidate] = {}
         # KeyBlocks of the keys met, with the candidates they were built from: an unchanged block
-        # (a prolific author's, looked up by every chunk) is not sorted again
+        # (a prolific author's, looked up by every chunk) is not sorted again; past ``entries``
+        # titles in all (each with its character counts, 256 bytes) the blocks start again
         self.blocks: dict[str, tuple[list[Candidate], KeyBlock]] = {}
+        self.entries = 0
 
     def forget(self, *work_ids: int) -> None:
         for wid in work_ids:
@@ -131,10 +135,12 @@ class CandidateCache:
         hit = self.blocks.get(key)
         if hit is not None and hit[0] == cands:
             return hit[1]
-        if len(self.blocks) >= self.size:
-            self.blocks.clear()
         block = KeyBlock(cands)
+        if len(self.blocks) >= self.size or self.entries + len(block.entries) > BLOCK_ENTRIES:
+            self.blocks.clear()
+            self.entries = 0
         self.blocks[key] = (cands, block)
+        self.entries += len(block.entries)
         return block
 
     def fill(self, db: sqlite3.Connection, work_ids: list[int]) -> None:
@@ -142,6 +148,7 @@ class CandidateCache:
         if len(self.works) + len(missing) > self.size:
             self.works.clear()
             self.blocks.clear()
+            self.entries = 0
             missing = work_ids
         if not missing:
             return
