@@ -58,3 +58,23 @@ def test_the_names_the_table_promises_are_exported():
     assert Record is LeafRecord and callable(Corpus.work_regions)
     assert all(map(callable, (import_files, make_map, compare, import_labels, predict_labels, guess_delimiter,
                               load_study, run_study)))
+
+
+def test_every_name_in_the_table_is_exported_by_its_stage():
+    """Each name the API table gives for a stage (``name``, ``name(args)``, ``Class.method()``) is an
+    attribute of the module of its row; CLI commands and file names in the table are not names."""
+    import importlib
+
+    rows = [line for line in (ROOT / "docs" / "api.md").read_text(encoding="utf-8").splitlines()
+            if line.startswith("| ") and "`bibmine" in line.split("|")[2]]
+    assert len(rows) >= 10
+    missing = []
+    for row in rows:
+        _, _, module_cell, gives, _ = row.split("|", 4)
+        module = importlib.import_module(re.search(r"`(bibmine[\w.]*)`", module_cell).group(1))
+        for token in re.findall(r"`([^`]+)`", gives):
+            name = re.fullmatch(r"([A-Za-z_]\w*)(?:\(.*\))?(?:\.\w+\(.*\))?", token)
+            if name and name.group(1) != "bibmine" and not hasattr(module, name.group(1)):
+                missing.append(f"{module.__name__}: {token}")
+    assert missing == []
+

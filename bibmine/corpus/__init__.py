@@ -24,6 +24,7 @@ _TABLE = {
     "merge_report": "bibmine.corpus.dedup_run",
     "evaluate_folder": "bibmine.corpus.dedup_eval", "pair_scores": "bibmine.corpus.dedup_eval",
     "corpus_stats": "bibmine.corpus.stats",
+    "write_csv": "bibmine.corpus.export", "write_jsonl": "bibmine.corpus.export", "write_ris": "bibmine.corpus.export",
     "is_placeholder": "bibmine.placeholders",
 }
 __all__ = sorted(_TABLE)
