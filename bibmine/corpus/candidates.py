@@ -46,6 +46,10 @@ BLOCK_ENTRIES = 100_000  # titles of the cached blocks: about 30 MB with their c
 def char_counts(strings: list[str]) -> np.ndarray:
     """(len(strings), _BINS) counts of each string's characters (code point mod _BINS)."""
     import numpy as np  # only when a long block is met: importing bibmine.corpus loads no NumPy
+
+    if len(strings) == 1:  # a record's one title: the same counts in fewer NumPy steps
+        codes = np.frombuffer(strings[0].encode("utf-32-le", "surrogatepass"), dtype=np.uint32) & (_BINS - 1)
+        return np.bincount(codes, minlength=_BINS).reshape(1, _BINS)
     codes = np.frombuffer("".join(strings).encode("utf-32-le", "surrogatepass"), dtype=np.uint32) & (_BINS - 1)
     rows = np.repeat(np.arange(len(strings), dtype=np.int64), [len(x) for x in strings])
     counts = np.bincount(rows * _BINS + codes, minlength=len(strings) * _BINS)
