@@ -213,7 +213,8 @@ def test_coauthorship_leaves_out_documents_with_more_than_25_authors():
     assert build_network([big, small], "keywords").graph["stats"]["used"] == 0  # the limit is for co-authorship
 
 
-@pytest.mark.skipif(not (SAMPLES / "wos_plaintext").is_dir(), reason="../shared/data/samples is not here")
+@pytest.mark.skipif(not (SAMPLES / "wos_plaintext").is_dir(),
+                    reason="needs ../shared/data/samples/wos_plaintext (real WoS exports)")
 def test_no_two_items_coincide_in_the_authors_map_of_the_samples(tmp_path):
     """Hundreds of small teams, laid out together (layout._layout_small): every item at least 0.015 of the
     mean distance from every other, linked or not."""
