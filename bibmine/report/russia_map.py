@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from functools import cache
 from pathlib import Path
 
@@ -137,7 +138,9 @@ def subject_map(values: dict[str, float | None], alt: str, lang: str, *, highlig
     arcs, shapes = data["arcs"], data["subjects"]
     width, frame_height = data["width"] + 2 * MARGIN, data["height"] + 2 * MARGIN
     highlight = highlight or set()
-    present = [v for v in values.values() if v is not None]
+    # an undefined value (None, NaN) is no value: white, "—", never the colour of zero
+    values = {code: v for code, v in values.items() if v is not None and not math.isnan(v)}
+    present = list(values.values())
     peak = max(present, default=0)
     out = [_open(width, frame_height + LEGEND_HEIGHT + BOX, alt)]
     labels, frames = [], []

@@ -57,3 +57,9 @@ def test_macroregion_borders_drawn():
     svg = subject_map({}, "alt", "en")
     thick = re.search(r'<path d="([^"]+)" stroke="#222" stroke-width="1.6"', svg).group(1)
     assert thick.count("M") > 20  # borders between the twelve macroregions
+
+
+def test_undefined_values_are_no_values():
+    svg = subject_map({"RU-VOR": float("nan"), "RU-LIP": 2.0, "RU-CR": None}, "alt", "en", digits=2)
+    vor = re.search(r'data-code="RU-VOR"[^>]*fill="(#[0-9a-f]+)"', svg).group(1)
+    assert vor == "#ffffff" and "(RU-VOR): —" in svg and ": nan<" not in svg.lower()
