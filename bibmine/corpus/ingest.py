@@ -245,6 +245,8 @@ class Ingestor(WorkEditor):
         Only the record's ``max_reviews`` closest look-alikes are listed: a series of reports
         whose titles differ only in their number would otherwise list every pair (quadratic).
         """
+        if not decision.reviews:
+            return
         others = [(uid, self._uid_of(work), score, reason) for work, score, reason in decision.reviews]
         others = [r for r in others if r[1] != uid]
         closest = sorted(others, key=lambda r: -(r[2] if r[2] is not None else 0.0))
@@ -252,6 +254,8 @@ class Ingestor(WorkEditor):
 
     def _add_reviews(self, pairs: list[tuple[str, str, float | None, str]]) -> None:
         """Store (uid, uid, score, reason) review pairs, each pair once whatever its order."""
+        if not pairs:  # most records: no clock reading
+            return
         stamp = now()
         rows = [(*sorted((a, b)), score, reason, stamp) for a, b, score, reason in pairs if a != b]
         if rows:
