@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from bibmine.corpus.dedup import Candidate, DedupConfig, sorted_key
@@ -127,23 +126,34 @@ class CandidateCache:
         # KeyBlocks of the keys met, with the candidates they were built from: an unchanged block
         # (a prolific author's, looked up by every chunk) is not sorted again; past ``entries``
         # titles in all (each with its character counts, 256 bytes) the blocks start again
-        self.blocks: dict[str, tuple[list[Candidate], KeyBlock]] = {}
+        self.blocks: dict[str, tuple[list[Candidate], KeyBlock, list[int], int]] = {}
         self.entries = 0
+        self.epoch = 0  # bumped whenever a cached work is dropped: blocks built before may hold it
 
     def forget(self, *work_ids: int) -> None:
         for wid in work_ids:
-            self.works.pop(wid, None)
+            if self.works.pop(wid, None) is not None:
+                self.epoch += 1
 
-    def block(self, key: str, cands: list[Candidate]) -> KeyBlock:
-        """The KeyBlock of ``cands``, reused when the key's candidates are the same as last time."""
+    def unchanged(self, key: str, wids: list[int]) -> KeyBlock | None:
+        """The cached KeyBlock of ``key`` when it was built from the same works and none of them changed since."""
+        hit = self.blocks.get(key)
+        if hit is not None and hit[3] == self.epoch and hit[2] == wids:
+            return hit[1]
+        return None
+
+    def block(self, key: str, cands: list[Candidate], wids: list[int]) -> KeyBlock:
+        """The KeyBlock of ``cands`` (the works ``wids`` of ``key``), reused when the candidates are the same as
+        last time."""
         hit = self.blocks.get(key)
         if hit is not None and hit[0] == cands:
+            self.blocks[key] = (cands, hit[1], wids, self.epoch)
             return hit[1]
         block = KeyBlock(cands)
         if len(self.blocks) >= self.size or self.entries + len(block.entries) > BLOCK_ENTRIES:
             self.blocks.clear()
             self.entries = 0
-        self.blocks[key] = (cands, block)
+        self.blocks[key] = (cands, block, wids, self.epoch)
         self.entries += len(block.entries)
         return block
 
@@ -153,6 +163,7 @@ class CandidateCache:
             self.works.clear()
             self.blocks.clear()
             self.entries = 0
+            self.epoch += 1
             missing = work_ids
         if not missing:
             return
@@ -176,18 +187,25 @@ def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int,
     db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_keys(key TEXT PRIMARY KEY) WITHOUT ROWID")
     db.execute("DELETE FROM probe_keys")
     db.executemany("INSERT OR IGNORE INTO probe_keys VALUES (?)", [(k,) for k in keys])
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for key, wid in db.execute(
-            "SELECT p.key, b.work_id FROM probe_keys p JOIN blocks b ON b.key = p.key "
-            "WHERE b.work_id <= coalesce((SELECT b2.work_id FROM blocks b2 WHERE b2.key = p.key "
-            "ORDER BY b2.work_id LIMIT 1 OFFSET ?), 9223372036854775807) ORDER BY p.key, b.work_id",
-            (cap - 1,)):
-        by_key[key].append(wid)
-    if not by_key:
-        return {}
-    cache.fill(db, list({wid for wids in by_key.values() for wid in wids}))
-    works = cache.works
-    return {key: cache.block(key, [works[w] for w in wids if w in works]) for key, wids in by_key.items()}
+    # one row per key, its work ids joined by SQLite (a prolific author's block is 200 rows otherwise)
+    by_key = {key: list(map(int, wids.split(","))) for key, wids in db.execute(
+        "SELECT p.key, group_concat(b.work_id) FROM probe_keys p JOIN blocks b ON b.key = p.key "
+        "WHERE b.work_id <= coalesce((SELECT b2.work_id FROM blocks b2 WHERE b2.key = p.key "
+        "ORDER BY b2.work_id LIMIT 1 OFFSET ?), 9223372036854775807) GROUP BY p.key", (cap - 1,))}
+    out: dict[str, KeyBlock] = {}
+    todo: dict[str, list[int]] = {}
+    for key, wids in by_key.items():
+        block = cache.unchanged(key, wids)
+        if block is not None:  # the same works as last time, none of them changed: no candidate is read
+            out[key] = block
+        else:
+            todo[key] = sorted(wids)  # the oldest first, whatever order group_concat gave
+    if todo:
+        cache.fill(db, list({wid for wids in todo.values() for wid in wids}))
+        works = cache.works
+        for key, wids in todo.items():
+            out[key] = cache.block(key, [works[w] for w in wids if w in works], wids)
+    return out
 
 
 def window(keys: list[str], config: DedupConfig) -> tuple[float, float] | None:
