@@ -33,14 +33,13 @@ def _heavy_modules_loaded(args: list[str]) -> list[str]:
                                   ["export", "--help"], ["dedup", "--help"], ["quarantine", "--help"],
                                   ["run", "--help"], ["demo", "--help"], ["crawl", "--help"],
                                   ["regions", "--help"], ["report", "--help"], ["rubrics", "--help"],
-                                  ["compare", "--help"], ["import-labels", "--help"]])
+                                  ["compare", "--help"], ["import-labels", "--help"], ["indicators", "--help"],
+                                  ["baseline", "--help"], ["map", "keywords", "--help"],
+                                  ["specialization", "matrix", "--help"]])
 def test_help_and_version_load_no_scientific_stack(args):
     assert _heavy_modules_loaded(args) == []
 
 
-@pytest.mark.xfail(reason="bibmine/maps/cli.py and bibmine/specialization/cli.py import scipy/networkx and "
-                   "pandas at module level (their owners' files); the top-level group no longer does",
-                   strict=False)
 @pytest.mark.parametrize("stage", ["map", "specialization"])
 def test_heavy_stage_help_loads_no_scientific_stack(stage):
     assert _heavy_modules_loaded([stage, "--help"]) == []

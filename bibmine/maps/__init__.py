@@ -3,12 +3,18 @@
     from bibmine.maps import write_vosviewer
     write_vosviewer(my_graph, "out/map.txt")     # map.txt + network.txt
     write_vosviewer(my_graph, "out/map.json")    # VOSviewer JSON
+
+Names are imported on first use (``bibmine._exports``), so ``bibmine map --help`` loads no
+scientific stack.
 """
 
-from bibmine.maps.build import MapOptions, analyze, build_map, build_network, map_from_corpus
-from bibmine.maps.make import MadeMap, make_map
-from bibmine.maps.validate import validate_files, validate_path
-from bibmine.maps.vosviewer import read_vosviewer, write_vosviewer
+from bibmine._exports import lazy_exports
 
-__all__ = ["MadeMap", "MapOptions", "analyze", "build_map", "build_network", "make_map", "map_from_corpus",
-           "read_vosviewer", "validate_files", "validate_path", "write_vosviewer"]
+_TABLE = {
+    **dict.fromkeys(("MapOptions", "analyze", "build_map", "build_network", "map_from_corpus"), "bibmine.maps.build"),
+    "MadeMap": "bibmine.maps.make", "make_map": "bibmine.maps.make",
+    "validate_files": "bibmine.maps.validate", "validate_path": "bibmine.maps.validate",
+    "read_vosviewer": "bibmine.maps.vosviewer", "write_vosviewer": "bibmine.maps.vosviewer",
+}
+__all__ = sorted(_TABLE)
+__getattr__, __dir__ = lazy_exports(__name__, _TABLE)

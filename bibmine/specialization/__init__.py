@@ -8,15 +8,20 @@ counts from classified records), :mod:`.coefficients` (location quotients, inter
 reference of the S&T ratio: :mod:`.baseline` (one table format), :mod:`.st_ratios` (ratios per year or
 pooled, minimum count), :mod:`.study_st` (a study's S&T section) and :mod:`.baseline_cli`
 (``bibmine baseline``), see docs/baseline.md.
+
+Names are imported on first use (``bibmine._exports``), so ``bibmine specialization --help`` loads no
+pandas.
 """
 
-from bibmine.specialization.case import run_bundled_case
-from bibmine.specialization.coefficients import is_competence, location_quotients
-from bibmine.specialization.concordance import read_concordance
-from bibmine.specialization.counting import Weights, count_st
-from bibmine.specialization.inputs import read_coefficients, read_values
-from bibmine.specialization.matrix import managerial_matrix
-from bibmine.specialization.scenario import scenario_model
+from bibmine._exports import lazy_exports
 
-__all__ = ["Weights", "count_st", "is_competence", "location_quotients", "managerial_matrix",
-           "read_coefficients", "read_concordance", "read_values", "run_bundled_case", "scenario_model"]
+_TABLE = {
+    "run_bundled_case": "bibmine.specialization.case",
+    "is_competence": "bibmine.specialization.coefficients", "location_quotients": "bibmine.specialization.coefficients",
+    "read_concordance": "bibmine.specialization.concordance",
+    "Weights": "bibmine.specialization.counting", "count_st": "bibmine.specialization.counting",
+    "read_coefficients": "bibmine.specialization.inputs", "read_values": "bibmine.specialization.inputs",
+    "managerial_matrix": "bibmine.specialization.matrix", "scenario_model": "bibmine.specialization.scenario",
+}
+__all__ = sorted(_TABLE)
+__getattr__, __dir__ = lazy_exports(__name__, _TABLE)

@@ -15,17 +15,15 @@ from __future__ import annotations
 import enum
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bibmine.scale.options import LOCAL, EngineChoice, engine_options
-from bibmine.specialization.coefficients import location_quotients
-from bibmine.specialization.concordance import Concordance, parse_cross_cutting, read_concordance
-from bibmine.specialization.inputs import InputProblem, read_coefficients, read_values, write_table
-from bibmine.specialization.matrix import managerial_matrix
-from bibmine.specialization.render import write_matrix
-from bibmine.specialization.scenario import scenario_model
+
+if TYPE_CHECKING:  # the stage's modules load pandas: imported where a command runs, not for --help
+    from bibmine.specialization.concordance import Concordance
+    from bibmine.specialization.inputs import InputProblem
 
 app = typer.Typer(
     help="Specialization coefficients, managerial matrices and scenario models of regions.",
@@ -67,6 +65,8 @@ def _fail(message: str) -> typer.Exit:
 
 
 def _load_coefficients(path: Path):
+    from bibmine.specialization.inputs import read_coefficients
+
     table, problems = read_coefficients(path)
     _report(problems)
     if table.empty:
@@ -75,6 +75,8 @@ def _load_coefficients(path: Path):
 
 
 def _load_concordance(path: Path | None) -> Concordance:
+    from bibmine.specialization.concordance import read_concordance
+
     concordance = read_concordance(path)
     _report(concordance.problems)
     if concordance.links.empty:
@@ -93,6 +95,9 @@ def coefficients(
         "macroregional levels).", show_default=False)] = None,
 ) -> None:
     """Compute location quotients (threshold > 1; S&T ratios with a 95% interval and a solid flag)."""
+    from bibmine.specialization.coefficients import location_quotients
+    from bibmine.specialization.inputs import read_values, write_table
+
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise typer.BadParameter("the output must be a .csv or .xlsx file", param_hint="--out")
     table, problems = read_values(values)
@@ -117,6 +122,9 @@ def matrix(
     concordance: ConcordanceFile = None,
 ) -> None:
     """Write the managerial matrix of one level (rows: categories; columns: regions)."""
+    from bibmine.specialization.matrix import managerial_matrix
+    from bibmine.specialization.render import write_matrix
+
     if out.suffix.lower() not in (".csv", ".xlsx", ".html"):
         raise typer.BadParameter("the output must be a .csv, .xlsx or .html file", param_hint="--out")
     table = _load_coefficients(coefficients)
@@ -143,6 +151,8 @@ def scenario(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (codes) instead of text.")] = False,
 ) -> None:
     """Print the scenario model of one region, level by level, with its possible-to-develop rubrics."""
+    from bibmine.specialization.concordance import parse_cross_cutting
+    from bibmine.specialization.scenario import scenario_model
     from bibmine.study.checks import option_regions
 
     option_regions([region], "--region")
@@ -201,6 +211,7 @@ def st_counts(
     from bibmine.regions.counting import MODES
     from bibmine.specialization.corpus_counts import st_records
     from bibmine.specialization.counting import SOURCES, count_st
+    from bibmine.specialization.inputs import write_table
     from bibmine.study.checks import option_choice
 
     option_choice(rubrics, ("manual", "automatic", "prefer-manual"), "--rubrics")
