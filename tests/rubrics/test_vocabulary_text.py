@@ -75,7 +75,7 @@ def test_lemmatize_russian_keeps_english():
     assert lemmatize("Черноземы Воронежской области and soils") == "чернозем воронежский область and soils"
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason=f"shared label files not found at {SHARED}")
+@pytest.mark.skipif(not (SHARED / "labeled").is_dir(), reason="needs ../shared/data/grnti/labeled/")
 def test_read_shared_label_files():
     valid = read_labels(SHARED / "labeled" / "gisnauka_samples_valid.csv")
     assert len(valid) == 1419 and not valid.rejects
