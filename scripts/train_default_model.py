@@ -1,6 +1,9 @@
 """Train the shipped default GRNTI model, measure it against a plain baseline, write its card.
 
-    .venv/bin/python scripts/train_default_model.py [--folds 5] [--skip-eval] [--no-save]
+    .venv/bin/python scripts/train_default_model.py [--folds 5] [--recipe svm-cnb-prior] [--skip-eval] [--no-save]
+
+Trains on ``../shared/data/grnti/labeled/`` only; ``../shared/data/grnti/eval/`` is read to drop
+training rows that repeat an eval text and to score the final models once, never to train or choose.
 
 1. Every file of ``grnti/labeled/`` (weights in ``WEIGHTS``; rows whose text is also in
    ``grnti/eval`` dropped first): every manual code of a record (secondary codes as extra rows),
@@ -33,7 +36,7 @@ from bibmine.rubrics.evaluate import metrics  # noqa: E402
 from bibmine.rubrics.labels import LabeledSet, read_labels  # noqa: E402
 from bibmine.rubrics.model import MODELS_DIR, RubricModel, write_card  # noqa: E402
 from bibmine.rubrics.quality import quality  # noqa: E402
-from bibmine.rubrics.train import CANDIDATE_RECIPES, DEFAULT_RECIPE, fit_model  # noqa: E402
+from bibmine.rubrics.train import DEFAULT_RECIPE_NAME, RECIPES, fit_model  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data" / "grnti"
 WEIGHTS = {"gisnauka_samples_valid.csv": 1.0, "egisu_moscow2025_a.csv": 1.0,
@@ -63,8 +66,7 @@ def load_training(eval_texts):
     return sets, dropped
 
 
-RECIPES = {"default": DEFAULT_RECIPE, **CANDIDATE_RECIPES}
-RECIPE = "default"  # set by --recipe
+RECIPE = DEFAULT_RECIPE_NAME  # set by --recipe
 
 
 def fit_default(name: str, sets: list[LabeledSet], level2: bool = True) -> RubricModel:
@@ -116,7 +118,12 @@ def main() -> None:
                     help="the previous default's folder, scored on eval beside the new one")
     ap.add_argument("--eval-use", action="store_true",
                     help="only: score the shipped grnti-use on grnti/eval and write it into its card")
+    ap.add_argument("--recipe", choices=sorted(RECIPES), default=DEFAULT_RECIPE_NAME,
+                    help=f"members and parameters (bibmine.rubrics.train.RECIPES; default {DEFAULT_RECIPE_NAME}, "
+                         "the shipped default's)")
     args = ap.parse_args()
+    global RECIPE
+    RECIPE = args.recipe
     eval_sets = {f: read_labels(DATA / "eval" / f) for f in EVAL}
     if args.eval_use:
         return eval_shipped("grnti-use", eval_sets)
@@ -188,11 +195,23 @@ def main() -> None:
         prev = Path(args.previous) / "card.json"
         if prev.exists():
             old_card = json.loads(prev.read_text(encoding="utf-8"))
-            card["previous_default"] = {k: old_card.get(k) for k in ("trained", "summary", "cv", "eval")}
+            card["previous_default"] = previous_figures(old_card)
         model.card = card
         model.save(args.out)
         write_card(Path(args.out), card)
         log("saved", args.out)
+
+
+def previous_figures(old_card: dict) -> dict:
+    """The previous default's overall figures (grouped CV, eval, speed), kept in the new card for comparison."""
+    cv = old_card.get("grouped_cv") or {}
+    ev = old_card.get("eval_quality") or {}
+    return {"trained": old_card.get("trained"), "recipe": old_card.get("recipe"),
+            "summary": old_card.get("summary"), "backends": old_card.get("backends"),
+            "weights": old_card.get("weights"),
+            "grouped_cv": {m: q["overall"] for m, q in cv.items() if isinstance(q, dict) and "overall" in q},
+            "eval": {m: {f: q["overall"] for f, q in files.items()} for m, files in ev.items()},
+            "speed": old_card.get("speed")}
 
 
 def eval_shipped(name: str, eval_sets: dict[str, LabeledSet]) -> None:
@@ -206,13 +225,15 @@ def eval_shipped(name: str, eval_sets: dict[str, LabeledSet]) -> None:
     write_card(MODELS_DIR / name, card)
 
 
-SUMMARIES = {"default": (
+SUMMARIES = {"svm-zeroshot": (
     "GRNTI level-1 (and level-2 within level-1) classifier for Russian and English scientific texts. "
-    "Default model since issue 19: TF-IDF over word prefix-stems (first 6 letters; 1-2-grams; no "
-    "pymorphy3, no character n-grams, so texts never seen are as fast as seen ones), a calibrated "
+    "Default model of issue 19's first round (recipe svm-zeroshot): TF-IDF over word prefix-stems "
+    "(first 6 letters; 1-2-grams; no pymorphy3, no character n-grams, so texts never seen are as fast "
+    "as seen ones), a calibrated "
     "linear SVM trained on every labelled file (all manual codes of a record) plus zero-shot "
     "similarity to rubric descriptions. Needs scikit-learn, numpy and scipy only."), "svm-cnb-prior": (
     "GRNTI level-1 (and level-2 within level-1) classifier for Russian and English scientific texts. "
+    "Default model since issue 19's second round (December 2026; recipe svm-cnb-prior). "
     "TF-IDF over word prefix-stems (first 6 letters; 1-2-grams; no pymorphy3, no character n-grams, so "
     "texts never seen are as fast as seen ones); a pool of three calibrated members in that space: a "
     "linear SVM that learns every manual code of a record, complement naive Bayes, and zero-shot "

@@ -73,6 +73,8 @@ def render_card(card: dict) -> str:
         rows += [{"backend": k, "set": "held-out, translated rows of gisnauka_samples_test_docs", **v}
                  for k, v in card.get("eval_english", {}).items()]
         lines += _table(rows, [("backend", "backend / model"), ("set", "set"), *METRIC_COLUMNS])
+    if card.get("previous_default"):
+        lines += _previous_section(card["previous_default"])
     if card.get("speed"):
         lines += ["", "## Speed (scripts/bench_classify.py, CPU)", ""]
         if card.get("speed_note"):
@@ -82,6 +84,20 @@ def render_card(card: dict) -> str:
     if card.get("notes"):
         lines += ["", "## Notes", ""] + [f"- {n}" for n in card["notes"]]
     return "\n".join(lines) + "\n"
+
+
+def _previous_section(prev: dict) -> list[str]:
+    """The default this model replaced: its overall figures as its own card gave them."""
+    cv = (prev.get("grouped_cv") or {}).get("new default")
+    ev = (prev.get("eval") or {}).get("new default") or {}
+    if not cv and not ev:
+        return []
+    recipe = f", recipe {prev['recipe']}" if prev.get("recipe") else ""
+    out = ["", "## The previous default", "",
+           f"As its own card gave them (trained {prev.get('trained', '?')}{recipe}; members "
+           f"{', '.join(prev.get('backends') or [])}).", ""]
+    rows = ([{"set": "grouped CV", **cv}] if cv else []) + [{"set": f"held-out {f}", **m} for f, m in ev.items()]
+    return out + _table(rows, [("set", "set"), *METRIC_COLUMNS])
 
 
 KIND_COLUMNS = [("accuracy", "accuracy"), ("macro_f1", "macro-F1"), ("in_set_accuracy", "in-set acc."), ("n", "n")]

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 
-DEFAULT_BACKENDS = "tfidf-svm,tfidf-zeroshot"  # the shipped default's members (train.DEFAULT_RECIPE)
+DEFAULT_BACKENDS = "tfidf-svm,tfidf-cnb,tfidf-zeroshot"  # the shipped default's members (train.DEFAULT_RECIPE)
 
 app = typer.Typer(help="Assign GRNTI rubrics to records: train, evaluate, classify, explain.", no_args_is_help=True)
 console = Console(stderr=True)

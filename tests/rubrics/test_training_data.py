@@ -4,6 +4,7 @@ int8 weights with an exact save/load, and the README table built from the cards.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,3 +68,5 @@ def test_readme_table_from_the_cards():
     table = readme_table(MODELS_DIR).splitlines()
     assert table[0].startswith("| model | needs | held-out (709 records)") and len(table) == 4
     assert table[2].startswith("| `grnti-default` | nothing more | 0.") and table[3].startswith("| `grnti-use` |")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "\n".join(table) in readme, "README's rubric table is stale: python -m bibmine.rubrics.card"
