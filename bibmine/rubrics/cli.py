@@ -9,9 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
+from bibmine.cli_support import open_corpus, progress
 from bibmine.scale.options import LOCAL, EngineChoice, engine_options
 
 DEFAULT_BACKENDS = "tfidf-svm,tfidf-cnb,tfidf-zeroshot"  # the shipped default's members (train.DEFAULT_RECIPE)
@@ -38,8 +39,7 @@ def _load_model(name: str):
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), console=console, transient=True)
+    return progress("{task.fields[rate]}", console=console)
 
 
 def _metrics_table(title: str, rows: dict[str, dict]) -> Table:
@@ -195,13 +195,9 @@ def classify_file(
 
 
 def _open_corpus(path: Path | None):
-    from bibmine.corpus.store import Corpus
+    from bibmine.corpus.store import default_corpus_path
 
-    try:
-        return Corpus(path, must_exist=True)
-    except FileNotFoundError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from exc
+    return open_corpus(path or default_corpus_path())
 
 
 @app.command()
