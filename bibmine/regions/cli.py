@@ -80,10 +80,10 @@ def assign(
     engine: EngineChoice = LOCAL,
 ) -> None:
     """Place every affiliation of the corpus and store the placements with method and evidence."""
-    from rich.progress import Progress
+    from bibmine.cli_support import progress
 
     matcher = _matcher(gazetteer)
-    with _corpus(corpus) as c, Progress(transient=True) as bar:
+    with _corpus(corpus) as c, progress(eta=True) as bar:
         task = bar.add_task("placing affiliations", total=c.count())
         if engine.local:
             from bibmine.regions.store import assign as do_assign
