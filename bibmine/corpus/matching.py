@@ -183,11 +183,9 @@ def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupCon
         candidates = list(first.values())
     choices = [b for cand in candidates
                for b in (cand.sorted_keys if cand.sorted_keys is not None else map(sorted_key, cand.title_keys))]
-    if len(choices) == len(candidates):
-        owners = [cand.work_id for cand in candidates]
-    else:
-        owners = [cand.work_id for cand in candidates
-                  for _ in (cand.sorted_keys if cand.sorted_keys is not None else cand.title_keys)]
+    # one owner per title key (a candidate may hold none or several: counting candidates would misalign them)
+    owners = [cand.work_id for cand in candidates
+              for _ in (cand.sorted_keys if cand.sorted_keys is not None else cand.title_keys)]
     cutoff = config.title_threshold - 0.5
     ratio = fuzz.ratio
     alike: set[int] = set()

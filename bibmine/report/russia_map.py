@@ -71,9 +71,9 @@ def macroregion_name(code: str, lang: str) -> str:
 
 
 def _colour(value: float | None, peak: float) -> str:
-    if value is None or peak <= 0:
+    if value is None:
         return "#ffffff"
-    if value <= 0:
+    if value <= 0 or peak <= 0:  # zero is a value (the lightest shade), not "no value"
         return RAMP[0]
     step = min(len(RAMP) - 1, 1 + int((value / peak) ** 0.5 * (len(RAMP) - 2) + 0.5))
     return RAMP[step]
@@ -138,8 +138,8 @@ def subject_map(values: dict[str, float | None], alt: str, lang: str, *, highlig
     arcs, shapes = data["arcs"], data["subjects"]
     width, frame_height = data["width"] + 2 * MARGIN, data["height"] + 2 * MARGIN
     highlight = highlight or set()
-    # an undefined value (None, NaN) is no value: white, "—", never the colour of zero
-    values = {code: v for code, v in values.items() if v is not None and not math.isnan(v)}
+    # an undefined value (None, NaN, infinite) is no value: white, "—", never the colour of zero
+    values = {code: v for code, v in values.items() if v is not None and math.isfinite(v)}
     present = list(values.values())
     peak = max(present, default=0)
     out = [_open(width, frame_height + LEGEND_HEIGHT + BOX, alt)]

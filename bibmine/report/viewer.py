@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import math
 
+from bibmine.maps.labels import WORD_JOINER
+
 # VOSviewer's default cluster colours, in its order.
 PALETTE = ["#d62728", "#2ca02c", "#1f77b4", "#bcbd22", "#9467bd", "#17becf", "#ff7f0e", "#e377c2",
            "#8c564b", "#7f7f7f", "#aec7e8", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94"]
@@ -57,7 +59,9 @@ def viewer_data(doc: dict, *, max_items: int = MAX_ITEMS, max_links: int = MAX_L
         weights = item.get("weights") if isinstance(item.get("weights"), dict) else {}
         values = [max(_finite(weights.get(k)) or 0.0, 0.0) for k in weight_keys]
         label = item.get("label")
-        items.append([str(label) if label is not None else str(item["id"]), x, y, cluster, values])
+        # bibmine writes a label VOSviewer would read as a number with a trailing WORD JOINER: not shown here
+        shown = str(label).removesuffix(WORD_JOINER) if label is not None else str(item["id"])
+        items.append([shown, x, y, cluster, values])
         ids.append(item["id"])
     if skipped:
         problems.append(f"{skipped} item(s) without id or numeric x, y left out")

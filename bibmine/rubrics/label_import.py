@@ -2,8 +2,8 @@
 and a study's ``[rubrics] manual_labels``.
 
 Each file becomes one batch (kind ``labels``, or ``review`` for a review list filled by analysts)
-with the file's SHA-256 and its counts: ``n_read`` rows read, ``n_new`` labels added,
-``n_duplicate`` labels the corpus already held (stored once, never counted as added),
+with the file's SHA-256 and its counts: ``n_read`` labels read (a row naming two codes is two labels),
+``n_new`` labels added, ``n_duplicate`` labels the corpus already held (stored once, never counted as added),
 ``n_rejected`` rows quarantined (a bad row, or a record the corpus does not hold).
 """
 

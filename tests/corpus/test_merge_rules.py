@@ -231,3 +231,16 @@ def test_one_display_name_for_one_author_across_sources():
     assert {display_name(n) for n in ("Gupta, N.", "N. Gupta", "Gupta N", "GUPTA, N")} == {"Gupta, N."}
     assert Author("Jemal A.").display == "Jemal, A."
     assert display_name("[Anonymous]") is None
+
+
+def test_title_match_is_pinned_on_the_work_that_holds_the_title():
+    """A candidate with no title key beside one with two: the match belongs to the second (the owners of
+    the scored titles were once counted per candidate, which pinned it on the first or lost it)."""
+    from bibmine.corpus.dedup import Candidate, DedupConfig
+    from bibmine.corpus.matching import _titles_alike, decide
+
+    title = "soil cover of the voronezh region today"
+    keyless = Candidate(1, 2020, [], "ivanov")
+    two_titles = Candidate(2, 2020, [title, "completely different title words here"], "ivanov")
+    assert _titles_alike([title], [keyless, two_titles], DedupConfig()) == {2}
+    assert decide([], [title], 2020, "ivanov", [], [keyless, two_titles], lambda w: {}, DedupConfig()).target == 2

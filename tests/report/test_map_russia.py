@@ -63,3 +63,10 @@ def test_undefined_values_are_no_values():
     svg = subject_map({"RU-VOR": float("nan"), "RU-LIP": 2.0, "RU-CR": None}, "alt", "en", digits=2)
     vor = re.search(r'data-code="RU-VOR"[^>]*fill="(#[0-9a-f]+)"', svg).group(1)
     assert vor == "#ffffff" and "(RU-VOR): —" in svg and ": nan<" not in svg.lower()
+
+
+def test_zero_is_a_value_and_infinity_none():
+    svg = subject_map({"RU-VOR": 0, "RU-LIP": 0, "RU-BEL": float("inf")}, "alt", "en")
+    fills = {code: re.search(rf'data-code="{code}"[^>]*fill="(#[0-9a-f]+)"', svg).group(1)
+             for code in ("RU-VOR", "RU-BEL", "RU-MOW")}
+    assert fills == {"RU-VOR": "#f0f4fa", "RU-BEL": "#ffffff", "RU-MOW": "#ffffff"}
