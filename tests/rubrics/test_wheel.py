@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -24,10 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     build = tmp_path_factory.mktemp("build")
-    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    # a copy of the sources: setuptools builds in the source tree, where a build/ left by an older
+    # checkout would carry deleted files into the wheel; egg-info and PYTHON* variables would make pip
+    # think bibmine is installed already
+    source = build / "src"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "*.egg-info",
+                                                               "__pycache__", ".ruff_cache", ".pytest_cache"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env |= {"PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1", "TMPDIR": str(build)}
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                    "-w", str(out), str(ROOT)], check=True, env=env | {"TMPDIR": str(build)}, cwd=build,
-                   timeout=240)
+                    "-w", str(out), str(source)], check=True, env=env, cwd=build, timeout=240)
     (path,) = out.glob("bibmine-*.whl")
     return path
 
