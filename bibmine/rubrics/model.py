@@ -188,11 +188,14 @@ class RubricModel:
 
 
 def resolve_model(name_or_path: str | Path | None) -> Path:
-    """A model folder: a path, or the name of a model shipped in the package (``bibmine/rubrics/models``)."""
-    p = Path(name_or_path or DEFAULT_MODEL)
+    """A model folder: a path, or the name of a model shipped in the package (``bibmine/rubrics/models``);
+    none, "" or "default": the shipped default."""
+    if name_or_path in (None, "", "default"):
+        name_or_path = DEFAULT_MODEL
+    p = Path(name_or_path)
     if (p / "model.json").exists():
         return p
-    q = MODELS_DIR / str(name_or_path or DEFAULT_MODEL)
+    q = MODELS_DIR / str(name_or_path)
     if (q / "model.json").exists():
         return q
     raise FileNotFoundError(f"no model at {p} or {q} (train one with `bibmine rubrics train`)")

@@ -13,7 +13,7 @@ from bibmine.rubrics.model import RubricModel, resolve_model
 @lru_cache(maxsize=4)
 def load_model(name: str) -> RubricModel:
     """The model named (or at the path given); "default" is the shipped model."""
-    return RubricModel.load(resolve_model(None if name in ("", "default") else name))
+    return RubricModel.load(resolve_model(name))
 
 
 def predict_texts(name: str, texts: list[str], *, top_k: int = 3, level: int = 1) -> list[list[tuple[str, float]]]:

@@ -108,9 +108,9 @@ def code_digest() -> str:
 
 def model_folder(name: str) -> Path:
     """The folder of the rubric model a study names ("default": the shipped default)."""
-    from bibmine.rubrics.model import DEFAULT_MODEL, resolve_model
+    from bibmine.rubrics.model import resolve_model
 
-    return resolve_model(DEFAULT_MODEL if name in ("", "default") else name)
+    return resolve_model(name)
 
 
 def _snapshot(study: Study) -> dict[str, tuple[int, int]]:
