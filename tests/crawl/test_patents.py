@@ -92,8 +92,12 @@ def invented_lens_records(n: int) -> list[dict]:
     return docs
 
 
-def test_lens_pages_and_addresses(httpserver, tmp_path):
-    docs = invented_lens_records(10)
+LIPETSK_QUERY = ('(applicant.address:("Lipetsk" OR "Yelets") OR inventor.address:("Lipetsk" OR "Yelets")) '
+                 "AND year_published:[2019 TO 2021]")
+
+
+def crawl_lens_pages(httpserver, tmp_path, docs: list[dict]):
+    """Serve ``docs`` four a page, crawl Lipetsk 2019-2021; (job, request bodies, corpus path)."""
     for offset in range(0, len(docs), 4):
         httpserver.expect_oneshot_request("/patent/search", method="POST").respond_with_json(
             {"total": len(docs), "results": len(docs[offset:offset + 4]), "data": docs[offset:offset + 4]})
@@ -102,19 +106,26 @@ def test_lens_pages_and_addresses(httpserver, tmp_path):
     with PoliteClient(config.http, sleep=Sleeps()) as client, Corpus(tmp_path / "c.sqlite") as c:
         crawler = LensCrawler(client, config, region=region("RU-LIP"), year_from=2019, year_to=2021)
         job = run_crawl(c, crawler)
-        # 10 records, 4 a page: pages from 0, 4 and 8 (the last holds 2)
-        assert job.status == "done" and job.n_pages == 3
-        assert job.counts == {"n_read": 10, "n_new": 10, "n_merged": 0, "n_duplicate": 0, "n_rejected": 0}
-        bodies = [json.loads(r.get_data()) for r, _ in httpserver.log]
-        assert [(b["from"], b["size"]) for b in bodies] == [(0, 4), (4, 4), (8, 4)]
-        assert bodies[0]["query"]["query_string"]["query"] == (
-            '(applicant.address:("Lipetsk" OR "Yelets") OR inventor.address:("Lipetsk" OR "Yelets")) '
-            "AND year_published:[2019 TO 2021]")
-        r = c.find("lens", "000-000-000-000-001")
-        assert (r.ids.patent.office, r.ids.patent.number, r.ids.patent.kind_code) == ("WO", "2021123456", "A1")
-        assert [(a.raw, a.country) for a in r.affiliations] == [
-            ("NOVOLIPETSK STEEL, pl. Metallurgov 2, Lipetsk 398040, RU", "RU"), ("Lipetsk, RU", "RU")]
-        assert r.authors[0].affiliations == [1]
+    return job, [json.loads(r.get_data()) for r, _ in httpserver.log], tmp_path / "c.sqlite"
+
+
+def assert_invented_first_record(c: Corpus) -> None:
+    r = c.find("lens", "000-000-000-000-001")
+    assert (r.ids.patent.office, r.ids.patent.number, r.ids.patent.kind_code) == ("WO", "2021123456", "A1")
+    assert [(a.raw, a.country) for a in r.affiliations] == [
+        ("NOVOLIPETSK STEEL, pl. Metallurgov 2, Lipetsk 398040, RU", "RU"), ("Lipetsk, RU", "RU")]
+    assert r.authors[0].affiliations == [1]
+
+
+def test_lens_pages_and_addresses(httpserver, tmp_path):
+    job, bodies, path = crawl_lens_pages(httpserver, tmp_path, invented_lens_records(10))
+    # 10 records, 4 a page: pages from 0, 4 and 8 (the last holds 2)
+    assert job.status == "done" and job.n_pages == 3
+    assert job.counts == {"n_read": 10, "n_new": 10, "n_merged": 0, "n_duplicate": 0, "n_rejected": 0}
+    assert [(b["from"], b["size"]) for b in bodies] == [(0, 4), (4, 4), (8, 4)]
+    assert bodies[0]["query"]["query_string"]["query"] == LIPETSK_QUERY
+    with Corpus(path) as c:
+        assert_invented_first_record(c)
         last = c.find("lens", "000-000-000-000-010")
         assert (last.ids.patent.number, last.titles[1].text) == ("2021123010", "Method for producing steel strip, "
                                                                               "variant 10")
@@ -124,27 +135,12 @@ def test_lens_pages_and_addresses(httpserver, tmp_path):
                                                      "(real Lens records)")
 def test_lens_pages_real_records_and_addresses(httpserver, tmp_path):
     real = [json.loads(line) for line in LENS_SAMPLE.read_text("utf-8-sig").splitlines() if line.strip()]
-    invented = fixture_json("lens_ru_patent.json")
-    docs = [invented, *real]
-    for offset in range(0, len(docs), 4):
-        httpserver.expect_oneshot_request("/patent/search", method="POST").respond_with_json(
-            {"total": len(docs), "results": len(docs[offset:offset + 4]), "data": docs[offset:offset + 4]})
-    config = config_for(httpserver, tmp_path, "lens")
-    config.source("lens").per_page = 4
-    with PoliteClient(config.http, sleep=Sleeps()) as client, Corpus(tmp_path / "c.sqlite") as c:
-        crawler = LensCrawler(client, config, region=region("RU-LIP"), year_from=2019, year_to=2021)
-        job = run_crawl(c, crawler)
-        assert job.status == "done" and job.counts["n_read"] == 11 and job.n_pages == 3
-        bodies = [json.loads(r.get_data()) for r, _ in httpserver.log]
-        assert [b["from"] for b in bodies] == [0, 4, 8]
-        assert bodies[0]["query"]["query_string"]["query"] == (
-            '(applicant.address:("Lipetsk" OR "Yelets") OR inventor.address:("Lipetsk" OR "Yelets")) '
-            "AND year_published:[2019 TO 2021]")
-        r = c.find("lens", "000-000-000-000-001")
-        assert (r.ids.patent.office, r.ids.patent.number, r.ids.patent.kind_code) == ("WO", "2021123456", "A1")
-        assert [(a.raw, a.country) for a in r.affiliations] == [
-            ("NOVOLIPETSK STEEL, pl. Metallurgov 2, Lipetsk 398040, RU", "RU"), ("Lipetsk, RU", "RU")]
-        assert r.authors[0].affiliations == [1]
+    job, bodies, path = crawl_lens_pages(httpserver, tmp_path, [fixture_json("lens_ru_patent.json"), *real])
+    assert job.status == "done" and job.counts["n_read"] == 11 and job.n_pages == 3
+    assert [b["from"] for b in bodies] == [0, 4, 8]
+    assert bodies[0]["query"]["query_string"]["query"] == LIPETSK_QUERY
+    with Corpus(path) as c:
+        assert_invented_first_record(c)
         first_real = c.find("lens", "038-066-141-127-891")
         assert (first_real.title, first_real.ids.patent.kind_code) == (
             "Molecular distillation separation method of bio-oil", "A")
