@@ -110,8 +110,24 @@ def _path(rings: list[list[tuple[float, float]]]) -> str:
     return "".join(_line(ring) + "z" for ring in rings)
 
 
-def _borders(shapes: dict[str, list[list[int]]], arcs: list[list[float]]) -> tuple[str, str]:
+@cache
+def _drawn_subjects() -> dict[str, tuple[str, tuple[float, float]]]:
+    """Per subject of the boundary file: its path data and the centre of its largest ring (for a label);
+    the same for every map of a report, so built once."""
+    data = boundaries()
+    out = {}
+    for code, rings in data["subjects"].items():
+        points = [_ring_points(ring, data["arcs"]) for ring in rings]
+        largest = max(points, key=len)
+        out[code] = (_path(points), (sum(x for x, _ in largest) / len(largest),
+                                     sum(y for _, y in largest) / len(largest)))
+    return out
+
+
+@cache
+def _borders() -> tuple[str, str]:
     """Path data of the borders between macroregions, and of the country's outline (arcs of one subject)."""
+    shapes, arcs = boundaries()["subjects"], boundaries()["arcs"]
     users: dict[int, set[str]] = {}
     for code, rings in shapes.items():
         for ring in rings:
@@ -135,29 +151,25 @@ def subject_map(values: dict[str, float | None], alt: str, lang: str, *, highlig
     labelled with their value; a ``threshold`` switches to a diverging scale (above: orange shades, at or
     below: blue). Subjects the boundary file lacks are squares under the map."""
     data = boundaries()
-    arcs, shapes = data["arcs"], data["subjects"]
+    shapes = _drawn_subjects()
     width, frame_height = data["width"] + 2 * MARGIN, data["height"] + 2 * MARGIN
     highlight = highlight or set()
     # an undefined value (None, NaN, infinite) is no value: white, "—", never the colour of zero
     values = {code: v for code, v in values.items() if v is not None and math.isfinite(v)}
-    present = list(values.values())
-    peak = max(present, default=0)
+    peak = max(values.values(), default=0)
     out = [_open(width, frame_height + LEGEND_HEIGHT + BOX, alt)]
     labels, frames = [], []
-    for code, rings in shapes.items():
-        points = [_ring_points(ring, arcs) for ring in rings]
+    for code, (d, (cx, cy)) in shapes.items():
         value = values.get(code)
         shown = fmt(value, lang, digits) if value is not None else "—"
-        out.append(f'<path class="mk area" data-code="{esc(code)}" d="{_path(points)}" '
+        out.append(f'<path class="mk area" data-code="{esc(code)}" d="{d}" '
                    f'fill="{_fill(value, peak, threshold)}" fill-rule="evenodd" stroke="#999" stroke-width="0.4">'
                    f'{_title(code, shown, lang)}</path>')
         if code in highlight:
-            frames.append(_path(points))
-            largest = max(points, key=len)
-            cx, cy = sum(x for x, _ in largest) / len(largest), sum(y for _, y in largest) / len(largest)
+            frames.append(d)
             labels.append(f'<text x="{cx + MARGIN:.1f}" y="{cy + MARGIN + 3:.1f}" text-anchor="middle" font-size="9" '
                           f'stroke="#fff" stroke-width="2.5" paint-order="stroke" fill="#111">{esc(shown)}</text>')
-    between, outline = _borders(shapes, arcs)
+    between, outline = _borders()
     out.append(f'<path d="{outline}" stroke="#555" stroke-width="0.8" fill="none"/>')
     out.append(f'<path d="{between}" stroke="#222" stroke-width="1.6" fill="none"/>')
     if frames:
