@@ -11,19 +11,7 @@ from bibmine._exports import lazy_exports
 
 _TABLE = {
     "build_report": "bibmine.report.build", "write_workbook": "bibmine.report.workbook",
-    "StudyFolder": "bibmine.report.folder",
+    "StudyFolder": "bibmine.report.folder", "write_comparison": "bibmine.report.compare",
 }
-__all__ = sorted([*_TABLE, "write_comparison"])
-_getattr, _ = lazy_exports(__name__, _TABLE)
-
-
-def __dir__() -> list[str]:
-    return __all__
-
-
-def __getattr__(name: str) -> object:
-    if name == "write_comparison":
-        from bibmine.report.compare import write_outputs
-
-        return write_outputs
-    return _getattr(name)
+__all__ = sorted(_TABLE)
+__getattr__, __dir__ = lazy_exports(__name__, _TABLE)

@@ -21,7 +21,7 @@ from bibmine.rubrics.comparison import Comparison, Labels, compare  # noqa: F401
 from bibmine.safe_csv import safe_writer
 
 
-def write_outputs(result: Comparison, out_dir: Path, *, manual: Labels, automatic: Labels,
+def write_comparison(result: Comparison, out_dir: Path, *, manual: Labels, automatic: Labels,
                   scores: dict[str, float] | None = None, titles: dict[str, str] | None = None) -> list[Path]:
     """Write every file listed in the module docstring; returns their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)

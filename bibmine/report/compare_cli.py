@@ -35,7 +35,7 @@ def compare_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON.")] = False,
 ) -> None:
     """Agreement of manual and automatic GRNTI rubrics, and what it does to the competences."""
-    from bibmine.report.compare import write_outputs
+    from bibmine.report.compare import write_comparison
     from bibmine.rubrics.comparison import compare, predict_labels, text_set_labels
     from bibmine.rubrics.text import record_text
 
@@ -75,7 +75,7 @@ def compare_cmd(
         auto, scores = predict_labels(model, texts, level=level)
     result = compare(manual_labels, auto, regions=regions, counting=counting, threshold=threshold,
                      bootstrap=bootstrap)
-    write_outputs(result, out, manual=merged, automatic=auto, scores=scores, titles=titles)
+    write_comparison(result, out, manual=merged, automatic=auto, scores=scores, titles=titles)
     if as_json:
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False, default=str))
         return

@@ -1,6 +1,6 @@
 """Manual vs automatic rubrics as one analysis: agreement, agreement between annotators, and what the
 automatic rubrics do to the regions' S&T competences.  ``bibmine compare`` and a study's rubrics stage
-call :func:`compare`; ``bibmine.report.compare.write_outputs`` writes its files.
+call :func:`compare`; ``bibmine.report.compare.write_comparison`` writes its files.
 
 >>> manual = {"anna": {"r1": ["68"], "r2": ["50"]}, "boris": {"r1": ["68"], "r3": ["06"]}}
 >>> automatic = {"r1": ["68", "34"], "r2": ["34"], "r3": ["06"]}

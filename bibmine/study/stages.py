@@ -169,7 +169,7 @@ def stage_maps(study: Study) -> str:
 
 def stage_rubrics(study: Study) -> str:
     """Manual labels in, automatic rubrics out (never over manual ones), distribution, agreement."""
-    from bibmine.report.compare import write_outputs
+    from bibmine.report.compare import write_comparison
     from bibmine.rubrics.assignments import corpus_assignments, merge_annotators
     from bibmine.rubrics.comparison import compare
     from bibmine.rubrics.label_import import import_labels, import_note
@@ -209,7 +209,7 @@ def stage_rubrics(study: Study) -> str:
         if any(r in auto for r in manual_merged):
             result = compare(manual, auto, bootstrap=500, regions=placed, counting=study.counting,
                              threshold=study.threshold)
-            write_outputs(result, study.out / "compare", manual=manual_merged, automatic=auto, scores=scores,
+            write_comparison(result, study.out / "compare", manual=manual_merged, automatic=auto, scores=scores,
                           titles=titles)
             notes.append(f"agreement on {result.agreement.n} records: accuracy {result.agreement.accuracy:.2f}")
     return "; ".join(notes) or "no manual labels and no model"

@@ -21,7 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bibmine.cli import app
-from bibmine.report.compare import compare, write_outputs
+from bibmine.report.compare import compare, write_comparison
 from bibmine.rubrics.agreement import agreement
 from bibmine.specialization.effect import compare_assignments
 
@@ -79,7 +79,7 @@ def test_outputs_and_review_list(tmp_path):
     result = compare({"anna": MANUAL}, AUTO, bootstrap=50)
     scores = {"r3": 0.9, "r6": 0.4, "r8": 0.7}
     titles = {"r3": "<b>Почвы</b> Курской области"}
-    files = write_outputs(result, tmp_path, manual=MANUAL, automatic=AUTO, scores=scores, titles=titles)
+    files = write_comparison(result, tmp_path, manual=MANUAL, automatic=AUTO, scores=scores, titles=titles)
     names = {p.name for p in files}
     assert {"metrics.json", "per_rubric.csv", "confusion.csv", "review.csv", "confusion.png",
             "confusion.svg"} <= names

@@ -70,10 +70,10 @@ def write_specialization(folder: Path) -> None:
 
 
 def write_compare(folder: Path) -> None:
-    from bibmine.report.compare import compare, write_outputs
+    from bibmine.report.compare import compare, write_comparison
 
     result = compare({"a": MANUAL}, AUTO, bootstrap=100)
-    write_outputs(result, folder / "compare", manual=MANUAL, automatic=AUTO)
+    write_comparison(result, folder / "compare", manual=MANUAL, automatic=AUTO)
 
 
 HOSTILE_KEYWORD = "<svg onload=alert(4)>"
