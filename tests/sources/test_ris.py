@@ -285,3 +285,20 @@ def test_elibrary_item_link_gives_the_elibrary_id():
 
     records = [r for r in open_export(demo_folder() / "cbe_elibrary.ris").records()]
     assert [r.ids.elibrary for r in records] == ["90000001", "90000002", "90000003", "90000004"]
+
+
+def test_text_lang_gives_guess_langs_answer():
+    """The readers' fast script guess (long Russian abstracts skip the Latin count) answers as guess_lang."""
+    import random
+
+    from bibmine.record import guess_lang
+    from bibmine.sources.readers._shared import text_lang
+
+    texts = ["", " ", "1999", "Café", "Почвы", "\ud800", "a\ud800б", "ab" + "б" * 2, "abc" + "бв", "жж" + "x" * 3]
+    rnd = random.Random(18)
+    letters = "aZ 1бЖё–é\u0400\u04ff\u0500."
+    texts += ["".join(rnd.choice(letters) for _ in range(rnd.randint(1, 12))) for _ in range(5000)]
+    grnti = SAMPLES.parent / "grnti/labeled/gisnauka_samples_valid.csv"
+    if grnti.is_file():
+        texts += grnti.read_text(encoding="utf-8").splitlines()
+    assert [text_lang(t) for t in texts] == [guess_lang(t) for t in texts]
