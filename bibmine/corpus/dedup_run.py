@@ -12,8 +12,8 @@ from collections.abc import Callable
 
 from bibmine.corpus.dedup import DedupConfig, title_keys
 from bibmine.corpus.ingest import Ingestor
+from bibmine.corpus.rawtext import load_record, record_json
 from bibmine.corpus.store import Corpus, now
-from bibmine.record import from_json
 
 
 def run_dedup(corpus: Corpus, config: DedupConfig | None = None,
@@ -32,7 +32,7 @@ def run_dedup(corpus: Corpus, config: DedupConfig | None = None,
             row = db.execute("SELECT uid, data FROM work_data WHERE id=?", (wid,)).fetchone()
             if row is None:  # absorbed earlier in this pass
                 continue
-            rec = from_json(row[1])
+            rec = load_record(row[1])
             decision = ing.best_fuzzy(rec, title_keys(rec), before=wid)
             ing._note_reviews(row[0], decision)
             targets = [t for t in (decision.target, *decision.join) if t is not None]
@@ -80,8 +80,9 @@ def undo_merge(corpus: Corpus, merge_id: int) -> tuple[str, str]:
     return old_uid, uid
 
 
-def merge_report(corpus: Corpus, *, include_undone: bool = False) -> list[sqlite3.Row]:
-    """One row per merge: the work, the absorbed source record, rule, score and both titles."""
+def merge_report(corpus: Corpus, *, include_undone: bool = False) -> list[dict]:
+    """One row per merge: the work, the absorbed source record (``source_data``: its JSON), rule, score and
+    both titles."""
     sql = (
         "SELECT m.id, w.uid, w.title AS work_title, s.format, b.source AS batch_source, m.rule, m.score, "
         "m.created, m.undone, s.data AS source_data FROM merges m JOIN works w ON w.id=m.work_id "
@@ -89,7 +90,10 @@ def merge_report(corpus: Corpus, *, include_undone: bool = False) -> list[sqlite
     )
     if not include_undone:
         sql += " WHERE m.undone IS NULL"
-    return corpus._rows(sql + " ORDER BY m.id")
+    rows = [dict(row) for row in corpus._rows(sql + " ORDER BY m.id")]
+    for row in rows:
+        row["source_data"] = record_json(row["source_data"])
+    return rows
 
 
 def review_candidates(corpus: Corpus, *, include_resolved: bool = False) -> list[dict]:

@@ -40,10 +40,10 @@ from bibmine.corpus.dedup import (
     title_match,
 )
 from bibmine.corpus.matching import Decision, Place, decide, place_of, places_disagree
-from bibmine.corpus.rawtext import compress_bytes
+from bibmine.corpus.rawtext import PACKED, can_pack, compress_bytes, load_record, pack
 from bibmine.corpus.store import Batch, Corpus, now
 from bibmine.corpus.works import WorkEditor
-from bibmine.record import Record, from_json, to_json
+from bibmine.record import Record, to_json
 
 # Rubric assignments that go to the rubric_assignments table (vendor classifications
 # such as WoS categories or OpenAlex topics stay in the record only).
@@ -66,9 +66,11 @@ class Prepared(msgspec.Struct, array_like=True):
     """
 
     fmt: str
-    raw: str | None  # the text as read; None once compressed into raw_z
+    raw: str | None  # the text as read; None once compressed into raw_z or packed into data
     fingerprint: str
-    data: bytes  # the record as UTF-8 JSON, its id set to the uid it gets if it is new (stored as TEXT)
+    # the record as UTF-8 JSON, its id set to the uid it gets if it is new (stored as TEXT); packed (raw_codec
+    # 'packed', bibmine.corpus.rawtext): one zstd frame of that JSON and the raw text, stored as a BLOB
+    data: bytes
     keys: list[str]  # comparable title keys
     pairs: list[tuple[str, str]]  # identifiers
     surname: str | None
@@ -83,8 +85,8 @@ class Prepared(msgspec.Struct, array_like=True):
     candidates: list[Candidate] = []  # extra candidates to consider first (the blocks are looked up per chunk)
     id_hits: list[tuple[str, int]] = []  # (scheme, work id) of stored works sharing an identifier
     sorted_keys: list[str] = []  # keys with their words sorted (dedup.sorted_key), for works.title_sorted
-    raw_z: bytes | None = None  # the raw text compressed with raw_codec (bibmine.corpus.rawtext)
-    raw_codec: str | None = None
+    raw_z: bytes | None = None  # the raw text compressed with raw_codec (bibmine.corpus.rawtext), unless packed
+    raw_codec: str | None = None  # None (raw as read), 'packed' (raw inside data), 'zstd' or 'zlib' (raw_z)
 
     @property
     def stored_raw(self) -> str | bytes | None:
@@ -99,15 +101,16 @@ class Prepared(msgspec.Struct, array_like=True):
 def prepare(record: Record, default_format: str, tolerance: int, *, compress: bool = False) -> Prepared:
     """Everything the corpus needs to know of a record before it meets the database.
 
-    With ``compress`` the raw text is kept only compressed (``raw_z``; :mod:`bibmine.corpus.rawtext`), from
-    the same UTF-8 bytes the fingerprint hashes (the text is encoded once).
+    With ``compress`` the record is stored packed: its JSON and raw text in one zstd frame
+    (:mod:`bibmine.corpus.rawtext`), the raw text from the same UTF-8 bytes the fingerprint hashes
+    (the text is encoded once).
     """
     fmt = record.source or default_format
     raw = record.raw if record.raw is not None else to_json(record).decode()
-    data = raw.encode()
+    raw_bytes = raw.encode("utf-8", "surrogatepass")
     digest = hashlib.sha1(fmt.encode())  # sha1 of "format NUL raw"
     digest.update(b"\0")
-    digest.update(data)
+    digest.update(raw_bytes)
     fingerprint = digest.hexdigest()
     record = msgspec.structs.replace(record, raw=None, id="bm" + fingerprint[:16])
     keys = title_keys(record)
@@ -115,12 +118,15 @@ def prepare(record: Record, default_format: str, tolerance: int, *, compress: bo
     lookup, blocks = key_sets(record, keys, tolerance, surname=surname)
     rubrics = [(r.scheme, r.code, r.source, r.annotator or "", r.score)
                for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES]
-    prepared = Prepared(fmt, raw, fingerprint, to_json(record), keys, record.ids.pairs(),
+    data = to_json(record)
+    prepared = Prepared(fmt, raw, fingerprint, data, keys, record.ids.pairs(),
                         surname, record.year, record.kind.value, record.title, record.ids.doi,
                         lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
                         sorted_keys=[sorted_key(k) for k in keys])
-    if compress:
-        prepared.raw_z, prepared.raw_codec = compress_bytes(data)
+    if compress and can_pack():
+        prepared.data, prepared.raw_codec, prepared.raw = pack(data, raw_bytes), PACKED, None
+    elif compress:
+        prepared.raw_z, prepared.raw_codec = compress_bytes(raw_bytes)
         prepared.raw = None
     return prepared
 
@@ -236,7 +242,7 @@ class Ingestor(WorkEditor):
         row = self.db.execute("SELECT data FROM work_data WHERE id=?", (work_id,)).fetchone()
         if row is None:
             return None, None
-        venue = from_json(row[0]).venue
+        venue = load_record(row[0]).venue
         return place_of(venue.volume, venue.pages)
 
     def _note_reviews(self, uid: str, decision: Decision) -> None:
@@ -283,7 +289,7 @@ class Ingestor(WorkEditor):
                                (work_id,)).fetchall()
         if len(rows) < 2:
             return []
-        members = {sid: from_json(data) for sid, data in rows}
+        members = {sid: load_record(data) for sid, data in rows}
         maps = {sid: id_map(rec.ids.pairs()) for sid, rec in members.items()}
         places = {sid: place_of(rec.venue.volume, rec.venue.pages) for sid, rec in members.items()}
         anchors = [sid for sid in members if any(maps[sid].get(s) for s in schemes)]
@@ -380,7 +386,7 @@ class Ingestor(WorkEditor):
              for wid, it in pending])
         self.db.executemany(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec) "
-            "VALUES (?,?,?,?,CAST(? AS TEXT),?,?)",  # data: the UTF-8 bytes taken as text, never decoded here
+            f"VALUES {_SOURCE_ROW}",
             [(wid, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec) for wid, it in pending])
         self.db.executemany(
             "INSERT OR IGNORE INTO identifiers(scheme, value, work_id) VALUES (?,?,?)",
@@ -395,7 +401,7 @@ class Ingestor(WorkEditor):
     def _merge_into(self, work_id: int, it: Prepared, batch: Batch, rule: str, score: float) -> str:
         cur = self.db.execute(
             "INSERT INTO source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec) "
-            "VALUES (?,?,?,?,CAST(? AS TEXT),?,?)",
+            f"VALUES {_SOURCE_ROW}",
             (work_id, batch.id, it.fmt, it.fingerprint, it.data, it.stored_raw, it.raw_codec))
         self.db.execute(
             "INSERT INTO merges(work_id, source_record_id, rule, score, detail, created) VALUES (?,?,?,?,?,?)",
@@ -405,6 +411,10 @@ class Ingestor(WorkEditor):
             self._insert_rubrics([(work_id, *r, batch.id, now()) for r in it.rubrics])
         return uid
 
+
+# source_records(work_id, batch_id, format, fingerprint, data, raw, raw_codec): a packed record's data is a BLOB,
+# any other's the UTF-8 bytes of its JSON taken as text (never decoded here)
+_SOURCE_ROW = f"(?1, ?2, ?3, ?4, CASE WHEN ?7 = '{PACKED}' THEN ?5 ELSE CAST(?5 AS TEXT) END, ?6, ?7)"
 
 IN_SIZE = 512  # parameters per IN list
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from bibmine.corpus.rawtext import load_record
 from bibmine.corpus.store import Corpus
-from bibmine.record import Record, from_json, guess_lang
+from bibmine.record import Record, guess_lang
 
 # Field name -> test of presence, for the completeness table.
 COMPLETENESS_FIELDS: dict[str, object] = {
@@ -78,7 +79,7 @@ def corpus_stats(corpus: Corpus) -> CorpusStats:
         st.by_language[record_language(rec)] += 1
     present: dict[str, Counter] = defaultdict(Counter)
     for fmt, data in db.execute("SELECT format, data FROM source_records"):
-        rec = from_json(data)
+        rec = load_record(data)
         st.source_records += 1
         st.by_source[fmt] += 1
         for name, test in COMPLETENESS_FIELDS.items():

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from bibmine.corpus.rawtext import decode_raw
-from bibmine.record import Record, RubricAssignment, from_json
+from bibmine.corpus.rawtext import decode_raw, load_record, record_json
+from bibmine.record import Record, RubricAssignment
 
 DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
 ENV_VAR = "BIBMINE_CORPUS"
@@ -306,7 +306,7 @@ class Corpus:
 
     def get(self, uid: str) -> Record | None:
         row = self.db.execute("SELECT data FROM work_data WHERE uid=?", (uid,)).fetchone()
-        return from_json(row[0]) if row else None
+        return load_record(row[0]) if row else None
 
     def find(self, scheme: str, value: str) -> Record | None:
         """The work holding an identifier, e.g. ``find("doi", "10.1000/x")``."""
@@ -314,7 +314,7 @@ class Corpus:
             "SELECT w.data FROM identifiers i JOIN work_data w ON w.id=i.work_id WHERE i.scheme=? AND i.value=?",
             (scheme, value),
         ).fetchone()
-        return from_json(row[0]) if row else None
+        return load_record(row[0]) if row else None
 
     def iter_works(self, *, where: str = "", params: tuple = (), chunk: int = 2000, enrich: bool = True
                    ) -> Iterator[Record]:
@@ -332,7 +332,7 @@ class Corpus:
             rows = self.db.execute(sql + " ORDER BY id LIMIT ?", (last, *params, chunk)).fetchall()
             if not rows:
                 return
-            records = [(wid, from_json(data)) for wid, data in rows]
+            records = [(wid, load_record(data)) for wid, data in rows]
             if enrich:
                 self._enrich(records)
             for _, record in records:
@@ -376,7 +376,8 @@ class Corpus:
     def sources_of(self, uid: str) -> list[dict]:
         """Source records of a work with their batch: what each source said, and when.
 
-        ``raw`` is the text as read, decoded when the import stored it compressed.
+        ``raw`` is the text as read and ``data`` the parsed record's JSON, unpacked where the import
+        stored them packed (:mod:`bibmine.corpus.rawtext`).
         """
         rows = self._rows(
             "SELECT s.id, s.format, s.data, s.raw, s.raw_codec, b.source AS batch_source, b.kind AS batch_kind, "
@@ -387,7 +388,8 @@ class Corpus:
         out = []
         for row in rows:
             item = dict(row)
-            item["raw"] = decode_raw(item.pop("raw"), item.pop("raw_codec"))
+            item["raw"] = decode_raw(item.pop("raw"), item.pop("raw_codec"), item["data"])
+            item["data"] = _as_text(record_json(item["data"]))
             out.append(item)
         return out
 
@@ -443,6 +445,10 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def _as_text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
 
 
 def file_sha256(path: Path) -> str:

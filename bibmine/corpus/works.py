@@ -11,8 +11,9 @@ import json
 
 from bibmine.corpus.dedup import blocking_keys, sorted_key, title_keys
 from bibmine.corpus.merge import merge_records
+from bibmine.corpus.rawtext import load_record
 from bibmine.corpus.store import Corpus, now
-from bibmine.record import Record, from_json, to_json
+from bibmine.record import Record, to_json
 
 
 class WorkEditor:
@@ -50,7 +51,7 @@ class WorkEditor:
         db = self.db
         fingerprint, data = db.execute("SELECT fingerprint, data FROM source_records WHERE id=?",
                                        (source_record_id,)).fetchone()
-        rec = from_json(data)
+        rec = load_record(data)
         uid, n = "bm" + fingerprint[:16], 0
         while db.execute("SELECT 1 FROM works WHERE uid=?", (uid,)).fetchone():
             # it was the work's first record (the work keeps its uid), or it was split out before
@@ -101,7 +102,7 @@ class WorkEditor:
         rows = self.db.execute(
             "SELECT id, data FROM source_records WHERE work_id=? ORDER BY id", (work_id,)).fetchall()
         uid = self.db.execute("SELECT uid FROM works WHERE id=?", (work_id,)).fetchone()[0]
-        sources = [(sid, from_json(data)) for sid, data in rows]
+        sources = [(sid, load_record(data)) for sid, data in rows]
         merged, prov = merge_records(sources)
         merged.id = uid
         keys = title_keys(merged)

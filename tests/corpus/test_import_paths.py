@@ -5,6 +5,7 @@ pair the matcher would score.  Records here are INVENTED."""
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 from bibmine.corpus.dedup import Candidate, DedupConfig, sorted_key, title_keys, title_match
@@ -12,21 +13,44 @@ from bibmine.corpus.importer import import_files
 from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.matching import _titles_alike
 from bibmine.corpus.model import Author, Identifiers, Kind, Record, Text
+from bibmine.corpus.rawtext import compress_raw
 from bibmine.corpus.store import Corpus
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "dedup" / "wos.txt"
 
 
-def test_file_import_stores_raw_compressed_and_gives_the_text_back(tmp_path):
+def test_file_import_stores_records_packed_and_gives_the_text_back(tmp_path):
     with Corpus(tmp_path / "c.sqlite") as c:
         [report] = import_files(c, [FIXTURE], processes=1)
         assert report.error is None and report.new > 0
-        rows = c.db.execute("SELECT typeof(raw), raw_codec FROM source_records").fetchall()
-        assert {tuple(r) for r in rows} == {("blob", "zstd")}
+        rows = c.db.execute("SELECT typeof(data), typeof(raw), raw_codec, length(data) FROM source_records").fetchall()
+        assert {tuple(r)[:3] for r in rows} == {("blob", "null", "packed")}
         work = c.find("doi", "10.5555/ess.2021.54.301")
         [source] = c.sources_of(work.id)
         assert source["raw"].startswith("PT J\nAU Ivanov, II\n")
         assert "TI SOIL ORGANIC CARBON STOCKS OF CHERNOZEMS" in source["raw"] and source["raw"].endswith("ER")
+        # one frame over the record's JSON and its raw text is smaller than the JSON alone
+        [(packed,)] = c.db.execute("SELECT length(s.data) FROM source_records s JOIN works w ON w.id = s.work_id "
+                                   "WHERE w.uid = ?", (work.id,)).fetchall()
+        assert packed < len(source["data"].encode())
+        assert json.loads(source["data"])["ids"]["doi"] == "10.5555/ess.2021.54.301"
+
+
+def test_rows_of_schema_6_still_read(tmp_path):
+    """A record stored by version 6 (JSON text in data, raw text zstd-compressed alone) reads as before."""
+    with Corpus(tmp_path / "c.sqlite") as c:
+        [report] = import_files(c, [FIXTURE], processes=1)
+        work = c.find("doi", "10.5555/ess.2021.54.301")
+        [before] = c.sources_of(work.id)
+        raw_z, codec = compress_raw(before["raw"])
+        with c.transaction():
+            c.db.execute("UPDATE source_records SET data = ?, raw = ?, raw_codec = ? WHERE fingerprint = ?",
+                         (before["data"], raw_z, codec, c.db.execute(
+                             "SELECT fingerprint FROM source_records WHERE id = ?", (before["id"],)).fetchone()[0]))
+        assert c.db.execute("SELECT typeof(data), raw_codec FROM source_records WHERE id = ?",
+                            (before["id"],)).fetchone() == ("text", "zstd")
+        assert c.sources_of(work.id) == [before]
+        assert c.find("doi", "10.5555/ess.2021.54.301") == work
 
 
 def test_records_added_one_by_one_keep_their_raw_text(tmp_path):
