@@ -321,9 +321,13 @@ def test_plaintext_reads_the_same_whatever_the_chunk_size(chunk, monkeypatch, tm
     crlf = tmp_path / "broken_crlf.txt"
     crlf.write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))
     expected = [msgspec.to_builtins(r) for r in read(source)]
+    hostile = [FIXTURES / "hostile" / name for name in ("bad_byte_wos.txt", "truncated_wos.txt", "lone_cr_wos.txt")]
+    expected_hostile = [[msgspec.to_builtins(r) for r in read(path)] for path in hostile]
     monkeypatch.setattr(wos, "_CHUNK", chunk)
     assert [msgspec.to_builtins(r) for r in read(source)] == expected
     assert [msgspec.to_builtins(r) for r in read(crlf)] == expected
+    # undecodable bytes (their line and offset), a cut file, lone CRs
+    assert [[msgspec.to_builtins(r) for r in read(path)] for path in hostile] == expected_hostile
 
 
 def test_tab_fixture_rows_and_rejects():

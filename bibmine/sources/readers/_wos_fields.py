@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
 
 from bibmine.record import (
     Affiliation,
@@ -90,10 +91,11 @@ def _split(value: str | None, sep: str = ";") -> list[str]:
     return [p for p in map(str.strip, value.split(sep)) if p]
 
 
-def build_record(f: Fields, source: str, raw: str) -> Record:
+def build_record(f: Fields, source: str, raw: str, sep: str = "\n") -> Record:
     """Record for one WoS record given as :data:`Fields`; ``raw`` is stored as Record.raw.
 
-    Values are stripped single-line strings, except LIST_TAGS: one item per line.
+    Values are stripped single-line strings, except LIST_TAGS: items ``sep`` apart (one
+    per line; the plain-text reader passes its continuation lines as they are, "\\n   ").
     """
     get = f.get
     titles = _texts(get("TI"), get("Z1"))  # Z1/Z4: title/abstract in the original language (RSCI)
@@ -113,7 +115,7 @@ def build_record(f: Fields, source: str, raw: str) -> Record:
     doi = get("DI")
     pmid = unless_placeholder(get("PM"))
     ids = Identifiers(doi=normalize_doi(doi) if doi else None, wos=_wos_id(get("UT")), pmid=pmid)
-    authors, affiliations = _authors(f)
+    authors, affiliations = _authors(f, sep)
     cr = get("CR")
     funders = get("FU")
     if funders:
@@ -122,11 +124,11 @@ def build_record(f: Fields, source: str, raw: str) -> Record:
         funding = [f["FX"]] if get("FX") else []
     extra = {tag: value for tag, value in f.items() if tag not in _MAPPED and value}
     for tag in LIST_TAGS.intersection(extra):  # CA, GP, BE, Z2: keep their items readable
-        extra[tag] = extra[tag].replace("\n", "; ")
+        extra[tag] = extra[tag].replace(sep, "; ")
     if "AU" in f:  # book authors BA/BF are mapped only when there are no AU
         for tag in ("BA", "BF"):
             if get(tag):
-                extra[tag] = f[tag].replace("\n", "; ")
+                extra[tag] = f[tag].replace(sep, "; ")
     return Record(
         kind=_kind(get("DT"), get("PT")),
         titles=titles,
@@ -140,7 +142,7 @@ def build_record(f: Fields, source: str, raw: str) -> Record:
         ids=ids,
         authors=authors,
         affiliations=affiliations,
-        references=_references(cr) if cr else [],
+        references=_references(cr, sep) if cr else [],
         citations=_citations(get("TC"), get("Z9"), get("DA")),
         rubrics=_rubrics(get("WC"), get("SC")),
         funding=funding,
@@ -230,17 +232,17 @@ def _year_date(py: str | None, pd: str | None, ea: str | None) -> tuple[int | No
     return year, f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _authors(f: Fields) -> tuple[list[Author], list[Affiliation]]:
+def _authors(f: Fields, sep: str) -> tuple[list[Author], list[Affiliation]]:
     short = f.get("AU") or f.get("BA")
     full = f.get("AF") or f.get("BF")
-    names = (full or short or "").split("\n")
-    if full and short and full.count("\n") != short.count("\n"):
-        names = short.split("\n")  # AF does not line up with AU: trust AU
+    names = (full or short or "").split(sep)
+    if full and short and full.count(sep) != short.count(sep):
+        names = short.split(sep)  # AF does not line up with AU: trust AU
     authors = [Author(name=n, normalized=person_key(n)) for n in map(str.strip, names) if n]
     affiliations: list[Affiliation] = []
     c1 = f.get("C1")
     if c1:
-        affiliations = _link_addresses(c1.split("\n"), authors)
+        affiliations = _link_addresses(c1.split(sep), authors)
     if "OI" in f or "RI" in f:
         _link_person_ids(f, authors)
     return authors, affiliations
@@ -314,14 +316,16 @@ def _link_person_ids(f: Fields, authors: list[Author]) -> None:
                 found[0].ids.setdefault("researcherid", ident.strip())
 
 
-def _references(value: str) -> list[Reference]:
-    """Cited references (one per line) with the DOI WoS appends to many of them."""
-    lines = value.split("\n")
-    # map() runs the regex over all lines in C; the DOI pattern fixes the shape, so
-    # lower-casing is all normalize_doi would add
-    found = map(_CR_DOI.search, lines)
-    return [
-        Reference(raw=line) if m is None else Reference(raw=line, doi=m.group(1).lower())
-        for line, m in zip(lines, found, strict=True)
-        if line
-    ]
+def _references(value: str, sep: str = "\n") -> list[Reference]:
+    """Cited references (``sep`` apart) with the DOI WoS appends to many of them."""
+    lines = value.split(sep)
+    if "" in lines:  # an empty continuation line is no reference
+        lines = [line for line in lines if line]
+    # map() runs the regex over all lines and makes the structs in C; Python touches only
+    # the lines with a DOI.  The DOI pattern fixes the shape, so lower-casing is all
+    # normalize_doi would add.
+    found = list(map(_CR_DOI.search, lines))
+    refs = list(map(Reference, lines))
+    for i in compress(range(len(lines)), found):
+        refs[i].doi = found[i].group(1).lower()
+    return refs

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import compress, repeat
+from operator import contains, itemgetter
 from pathlib import Path
 
 from bibmine.record import Record, Reject
-from bibmine.sources.encoding import DecodedText
-from bibmine.sources.readers._textio import bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
+from bibmine.sources.readers._textio import TextFile, bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
 from bibmine.sources.readers._wos_fields import (
     KNOWN_TAGS,
     LIST_TAGS,
@@ -33,13 +34,16 @@ from bibmine.sources.readers._wos_fields import (
 from bibmine.sources.readers.base import ReaderSpec, ReadResult
 
 SOURCE = "wos_plaintext"
-_CHUNK = 1 << 22  # bytes per read; a chunk holds hundreds of records
+_CHUNK = 1 << 20  # bytes decoded at a time; a chunk holds hundreds of records
 
 # blank lines and file header/footer lines before a record
 _PREAMBLE = re.compile(r"(?:[ \t]*\n|(?:FN|VR|EF)(?:[ \t][^\n]*)?\n)*")
 # a new field starts at every line not indented by three spaces
 _FIELD_SPLIT = re.compile(r"\n(?!   )")
 _KNOWN_STARTS = frozenset(tag + " " for tag in KNOWN_TAGS)
+_CONTINUATION = "\n   "
+# slices of a field "AU Ivanov, I": its start, tag and value (itemgetter: mapped over fields in C)
+_HEAD, _TAG, _VALUE = itemgetter(slice(0, 3)), itemgetter(slice(0, 2)), itemgetter(slice(3, None))
 _SNIFF_LINE = re.compile(r"(?:[A-Z][A-Z0-9](?: |$)|   \S|ER$|EF$)")
 _SNIFF_FIRST = re.compile(r"(?:FN |PT [A-Z]$)")
 
@@ -59,48 +63,52 @@ def read_wos_plaintext(path: Path, encoding: str) -> ReadResult:
     the partial one is quarantined at its line.  A record holding bytes that are not
     valid in the file's encoding is quarantined naming their line and byte offset.
     """
-    with open_text(path, encoding) as fh:
-        for line, body, terminated in _record_blocks(_text_chunks(fh)):
-            last = line + body.count("\n")  # the ER line
-            if not terminated:
+    with open_text(path, encoding, _CHUNK) as fh:
+        for line, last, text, raw in _record_blocks(_text_chunks(fh)):
+            if raw is None:
                 reason = "record is not terminated by an ER line (file truncated?)"
-                yield with_bad_bytes(Reject(location=f"line {line}", reason=reason, raw=body), fh, last)
+                yield with_bad_bytes(Reject(location=f"line {line}", reason=reason, raw=text), fh, last)
                 continue
-            if (bad := bad_bytes(fh, last, f"line {line}", body + "ER")) is not None:
+            if fh.issues and (bad := bad_bytes(fh, last, f"line {line}", raw)) is not None:
                 yield bad
                 continue
             try:
-                yield parse_record(body, line)
+                yield parse_record(text, line, raw)
             except Exception as exc:  # a record the mapping chokes on is quarantined, the file goes on
                 reason = f"cannot read WoS record: {type(exc).__name__}: {exc}"
-                yield Reject(location=f"line {line}", reason=reason, raw=body + "ER")
+                yield Reject(location=f"line {line}", reason=reason, raw=raw)
         yield from leftover_bad_bytes(fh)
 
 
-def _text_chunks(fh: DecodedText) -> Iterator[str]:
+def _text_chunks(fh: TextFile) -> Iterator[str]:
     """Decoded text of the file in large pieces, line endings turned into "\\n".
 
     :class:`DecodedText` already turns a lone CR into LF; CRLF is made LF here, one
     replace per chunk (several times faster than per-line newline translation).
     """
     carry = ""
-    while True:
-        data = fh.read(_CHUNK)
+    for data in fh.chunks():
         text = carry + data
         carry = ""
-        if data and text.endswith("\r"):  # a CRLF may be cut between two reads
+        if text.endswith("\r"):  # a CRLF may be cut between two pieces
             carry, text = "\r", text[:-1]
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if text:
             yield text
-        if not data:
-            return
+    if carry:
+        yield "\n"
 
 
-def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, str, bool]]:
-    """(line number, text, terminated) of each record; text runs to and excludes the ER line."""
-    line = 1
+def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str | None]]:
+    """(first line, ER line, text, raw) of each record.
+
+    ``text`` runs from the record's first line to the line before ER, without that line's
+    break; ``raw`` is the record as stored (``text`` + "\\nER").  A record the end of the
+    file cuts comes as (first line, last line, its text with a final line break, None).
+    Each record's text is counted for line breaks once.
+    """
+    line = 1  # the line number at buf[pos]
     tail = ""
     first = True
     for data in _with_end(chunks):
@@ -112,27 +120,30 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, str, bool]]:
         if eof and buf and not buf.endswith("\n"):
             buf += "\n"
         pos = 0
-        find = buf.find
+        find, count = buf.find, buf.count
         # str.find, not a MULTILINE regex: "^ER" makes the regex engine try every character
         j = find("\nER", 0)
         while j >= 0:
             end = find("\n", j + 3)
             if end < 0:  # the ER line is cut by the chunk end: wait for more text
                 break
-            if buf[j + 3 : end].strip():  # a line that only starts with "ER"
+            if end > j + 3 and buf[j + 3 : end].strip():  # a line that only starts with "ER"
                 j = find("\nER", end)
                 continue
-            block_line, body = _strip_preamble(buf, pos, j + 1, line)
-            if body:
-                yield block_line, body, True
-            line += buf.count("\n", pos, end + 1)
+            skip = _preamble_end(buf, pos, j + 1)
+            er_line = line + count("\n", pos, j + 1)
+            if skip <= j:  # an ER line right after the previous one has no record to yield
+                yield line + count("\n", pos, skip), er_line, buf[skip:j], buf[skip : j + 3]
+            line = er_line + 1
             pos = end + 1
             j = find("\nER", end)
         tail = buf[pos:]
         if eof:
-            block_line, body = _strip_preamble(tail, 0, len(tail), line)
+            skip = _preamble_end(tail, 0, len(tail))
+            body = tail[skip:]
             if body.strip():
-                yield block_line, body, False
+                block_line = line + tail.count("\n", 0, skip)
+                yield block_line, block_line + body.count("\n"), body, None
             return
 
 
@@ -141,28 +152,34 @@ def _with_end(chunks: Iterator[str]) -> Iterator[str]:
     yield ""
 
 
-def _strip_preamble(buf: str, start: int, end: int, line: int) -> tuple[int, str]:
+def _preamble_end(buf: str, start: int, end: int) -> int:
+    """Where the record starts after blank lines and file header/footer lines."""
     m = _PREAMBLE.match(buf, start, end)
-    skip = m.end() if m else start
-    return line + buf.count("\n", start, skip), buf[skip:end]
+    return m.end() if m else start
 
 
-def parse_record(body: str, line: int) -> Record | Reject:
-    """Record (or Reject) for one record's text, which starts at ``line`` and ends before ER."""
-    raw = body + "ER"
-    chunks = _FIELD_SPLIT.split(body[:-1] if body.endswith("\n") else body)
-    starts = [c[:3] for c in chunks]
+def parse_record(text: str, line: int, raw: str) -> Record | Reject:
+    """Record (or Reject) for one record's ``text`` (see :func:`_record_blocks`), which starts at ``line``."""
+    chunks = _FIELD_SPLIT.split(text)
     fields: Fields | Reject
-    if _KNOWN_STARTS.issuperset(starts):
-        # fast path: every field is "XX value" with a known tag
-        fields = {c[:2]: c[3:].strip() if "\n" not in c else _unwrap(c[:2], c[3:]) for c in chunks}
-        if len(fields) != len(chunks):  # a tag repeated: let the careful path merge or reject
+    sep = "\n"  # between the items of a LIST_TAGS value
+    if _KNOWN_STARTS.issuperset(map(_HEAD, chunks)):
+        # fast path: every field is "XX value" with a known tag; the dict is built in C
+        fields = dict(zip(map(_TAG, chunks), map(str.strip, map(_VALUE, chunks)), strict=True))
+        if len(fields) == len(chunks):
+            # wrapped values: continuation lines joined with a space; a list's items stay as they are,
+            # "\n   " apart (build_record splits them there): no copy of 60 cited references
+            for tag in compress(fields, map(contains, chunks, repeat("\n"))):
+                if tag not in LIST_TAGS:
+                    fields[tag] = fields[tag].replace(_CONTINUATION, " ")
+            sep = _CONTINUATION
+        else:  # a tag repeated: let the careful path merge or reject
             fields = _fields_carefully(chunks, line, raw)
     else:
         fields = _fields_carefully(chunks, line, raw)
     if isinstance(fields, Reject):
         return fields
-    record = build_record(fields, SOURCE, raw)
+    record = build_record(fields, SOURCE, raw, sep)
     if not record.titles and not record.ids.wos:
         return Reject(location=f"line {line}", reason=MISSING_TITLE_AND_ID, raw=raw)
     return record
@@ -170,7 +187,7 @@ def parse_record(body: str, line: int) -> Record | Reject:
 
 def _unwrap(tag: str, value: str) -> str:
     # continuation lines: one item per line for list tags, otherwise wrapped text
-    return value.replace("\n   ", "\n" if tag in LIST_TAGS else " ").strip()
+    return value.replace(_CONTINUATION, "\n" if tag in LIST_TAGS else " ").strip()
 
 
 def _fields_carefully(chunks: list[str], line: int, raw: str) -> Fields | Reject:
