@@ -294,7 +294,8 @@ def test_text_lang_gives_guess_langs_answer():
     from bibmine.record import guess_lang
     from bibmine.sources.readers._shared import text_lang
 
-    texts = ["", " ", "1999", "Café", "Почвы", "\ud800", "a\ud800б", "ab" + "б" * 2, "abc" + "бв", "жж" + "x" * 3]
+    texts = ["", " ", "1999", "Café", "Почвы", "\ud800", "a\ud800б", "\U0001f600б", "\U00010400a", "ab" + "б" * 2,
+             "abc" + "бв", "жж" + "x" * 3]
     rnd = random.Random(18)
     letters = "aZ 1бЖё–é\u0400\u04ff\u0500."
     texts += ["".join(rnd.choice(letters) for _ in range(rnd.randint(1, 12))) for _ in range(5000)]
