@@ -91,6 +91,23 @@ class KeyBlock:
         self._counts: np.ndarray | None = None
         self._lens: np.ndarray | None = None
 
+    def extend(self, cands: list[Candidate]) -> int:
+        """Add works newer than every work of the block (a block that grew since it was built); returns the number
+        of titles added.  Each title goes after the titles of its length, so the order is the one a new block of
+        all the works would have."""
+        lengths, keys, entries = self.lengths, self.keys, self.entries
+        added = 0
+        for cand in cands:
+            for b in (cand.title_keys if cand.sorted_keys is None else cand.sorted_keys):
+                i = bisect_right(lengths, len(b))
+                lengths.insert(i, len(b))
+                keys.insert(i, b)
+                entries.insert(i, cand)
+                added += 1
+            self.wids.add(cand.work_id)
+        self._counts = self._lens = None
+        return added
+
     def within(self, lo: float, hi: float, probe: Probe | None = None, cutoff: float = 0.0) -> list[Candidate]:
         """Candidates whose title length is in [lo, hi]; with ``probe``, of a long slice only those whose
         character counts let the ratio reach ``cutoff`` against one of the probe's queries."""
@@ -146,10 +163,21 @@ class CandidateCache:
         """The KeyBlock of ``cands`` (the works ``wids`` of ``key``), reused when the candidates are the same as
         last time."""
         hit = self.blocks.get(key)
-        if hit is not None and hit[0] == cands:
-            self.blocks[key] = (cands, hit[1], wids, self.epoch)
-            return hit[1]
-        block = KeyBlock(cands)
+        if hit is not None:
+            old = hit[0]
+            if old == cands:
+                self.blocks[key] = (cands, hit[1], wids, self.epoch)
+                return hit[1]
+            if len(cands) > len(old) and cands[:len(old)] == old:
+                # the block grew (its works are the oldest of the key, so the new ones are newer than all of them):
+                # add them instead of sorting the whole block again, as each chunk would while the block fills up
+                self.entries += hit[1].extend(cands[len(old):])
+                del self.blocks[key]
+                self.entries -= len(hit[1].entries)
+                return self._keep(key, cands, hit[1], wids)
+        return self._keep(key, cands, KeyBlock(cands), wids)
+
+    def _keep(self, key: str, cands: list[Candidate], block: KeyBlock, wids: list[int]) -> KeyBlock:
         if len(self.blocks) >= self.size or self.entries + len(block.entries) > BLOCK_ENTRIES:
             self.blocks.clear()
             self.entries = 0

@@ -152,3 +152,33 @@ def test_character_count_filter_keeps_every_title_the_prefilter_keeps():
         alike = _titles_alike([q], stored, config)
         assert alike == _titles_alike([q], candidates_for([q], [block], [], config), config)
     assert checked > 100 and long_slices > 20 and dropped > 0  # the filter ran, cut, and kept every match
+
+
+def test_a_block_that_grows_is_extended_in_the_order_a_new_block_has():
+    """While a blocking key's block fills up chunk by chunk, the cache adds the new works to the block it has
+    (their titles after the titles of the same length, oldest work first) instead of sorting it again; the
+    result is the block a fresh build gives, character counts included.  Titles are INVENTED."""
+    import numpy as np
+
+    from bibmine.corpus.candidates import CandidateCache, KeyBlock, Probe
+
+    titles = ["soil carbon of the steppe", "oak forest growth in the region", "soil carbon of the forest",
+              "river water", "maize hybrid trials at two sites", "apple orchard pests",
+              "river water quality", "beet yield", "sugar beet yield and frost", "winter wheat frost damage"]
+    cands = [Candidate(i + 1, 2020, [t, t + " ii"] if i % 4 == 0 else [t], "ivanov") for i, t in enumerate(titles)]
+    cache = CandidateCache()
+    first = cache.block("a|ivanov|2020", cands[:4], [c.work_id for c in cands[:4]])
+    grown = cache.block("a|ivanov|2020", cands, [c.work_id for c in cands])
+    fresh = KeyBlock(cands)
+    assert grown is first  # extended, not rebuilt
+    assert (grown.lengths, grown.keys, [c.work_id for c in grown.entries]) == \
+        (fresh.lengths, fresh.keys, [c.work_id for c in fresh.entries])
+    assert grown.wids == set(range(1, 11)) and cache.entries == len(fresh.entries) == 13
+    probe = Probe(["soil carbon of the forest"])
+    kept = [c.work_id for c in grown.within(0, 99, probe, 50.0)]
+    assert kept == [c.work_id for c in fresh.within(0, 99, probe, 50.0)] and 0 < len(kept) < 13
+    assert np.array_equal(grown._counts, fresh._counts)
+    # a block whose older works changed is built again
+    changed = [Candidate(1, 2021, ["soil carbon of the steppe"], "ivanov"), *cands[1:]]
+    again = cache.block("a|ivanov|2020", changed, [c.work_id for c in changed])
+    assert again is not first and [c.year for c in again.entries if c.work_id == 1] == [2021]
