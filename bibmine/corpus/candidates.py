@@ -32,7 +32,7 @@ import sqlite3
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
-from bibmine.corpus.dedup import Candidate, DedupConfig, sorted_key
+from bibmine.corpus.dedup import Candidate, DedupConfig, match_queries, sorted_key
 
 if TYPE_CHECKING:
     import numpy as np
@@ -236,24 +236,28 @@ def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int,
     return out
 
 
-def window(keys: list[str], config: DedupConfig) -> tuple[float, float] | None:
-    """Title lengths that could reach the threshold against ``keys`` (None: no key is long enough to match)."""
-    lengths = [len(a) for a in keys if len(a.split()) >= config.min_title_words]
-    if not lengths:
+def window(queries: list[str], config: DedupConfig) -> tuple[float, float] | None:
+    """Title lengths that could reach the threshold against ``queries`` (:func:`~bibmine.corpus.dedup.match_queries`;
+    None: no title is long enough to match)."""
+    if not queries:
         return None
+    lengths = [len(q) for q in queries]
     t = (config.title_threshold - 0.5) / 100.0  # the same slack as matching._titles_alike
     return min(lengths) * t / (2 - t) - 1, max(lengths) * (2 - t) / t + 1
 
 
 def candidates_for(keys: list[str], stored: list[KeyBlock], local: list[Candidate],
-                   config: DedupConfig) -> list[Candidate]:
+                   config: DedupConfig, queries: list[str] | None = None) -> list[Candidate]:
     """The candidates :func:`~bibmine.corpus.matching.decide` needs: the first one of each work, stored
-    works first, kept only when one of its title lengths is in the :func:`window`."""
-    span = window(keys, config)
+    works first, kept only when one of its title lengths is in the :func:`window` (``queries``: the
+    record's :func:`~bibmine.corpus.dedup.match_queries`, when the caller has them)."""
+    if queries is None:
+        queries = match_queries(keys, config)
+    span = window(queries, config)
     if span is None:
         return []
     lo, hi = span
-    probe = Probe([sorted_key(a) for a in keys if len(a.split()) >= config.min_title_words])
+    probe = Probe(queries)
     cutoff = config.title_threshold - 0.5  # matching._titles_alike's cut-off
     # the first candidate of each work, in order: a stored work has one Candidate object per lookup
     out: dict[int, Candidate] = {cand.work_id: cand for block in stored

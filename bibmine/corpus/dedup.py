@@ -105,6 +105,13 @@ class Candidate:
     sorted_keys: list[str] | None = None  # title_keys with their words sorted (see sorted_key); None: not known
 
 
+def match_queries(keys: list[str], config, sorted_keys: list[str] | None = None) -> list[str]:
+    """The word-sorted forms (:func:`sorted_key`) of the title keys long enough to fuzzy-match
+    (``config.min_title_words``); ``sorted_keys``: those forms of ``keys`` when the caller has them already."""
+    forms = sorted_keys if sorted_keys else map(sorted_key, keys)
+    return [form for key, form in zip(keys, forms, strict=True) if len(key.split()) >= config.min_title_words]
+
+
 def sorted_key(key: str) -> str:
     """A title key with its words sorted: rapidfuzz's token_sort_ratio compares these forms.
 

@@ -35,6 +35,7 @@ from bibmine.corpus.dedup import (
     IdMap,
     id_map,
     key_sets,
+    match_queries,
     sorted_key,
     title_keys,
     title_match,
@@ -226,14 +227,16 @@ class Ingestor(WorkEditor):
         for pair in it.pairs:
             hits.extend((pair[0], w) for w in local_ids.get(pair, ()))
         cands: list[Candidate] = []
+        queries = None
         if self.fuzzy and it.keys:
             # a record takes the works of its title keys first, of its first-author key last
             blocks = self._blocks
             stored = [blocks[key] for key in sorted(it.lookup, key=_author_last) if key in blocks]
             local = [cand for key in it.lookup for cand in local_blocks.get(key, ())]
-            cands = list(it.candidates) + candidates_for(it.keys, stored, local, self.config)
+            queries = match_queries(it.keys, self.config, it.sorted_keys)
+            cands = list(it.candidates) + candidates_for(it.keys, stored, local, self.config, queries)
         return decide(it.pairs, it.keys, it.year, it.surname, hits, cands, self._ids_of, self.config,
-                      fuzzy=self.fuzzy, place=tuple(it.place), place_of_work=self._place_of)
+                      fuzzy=self.fuzzy, place=tuple(it.place), place_of_work=self._place_of, queries=queries)
 
     def _place_of(self, work_id: int) -> Place:
         for wid, it in self._pending:

@@ -37,6 +37,7 @@ from bibmine.corpus.dedup import (
     describe_conflict,
     id_conflicts,
     id_map,
+    match_queries,
     sorted_key,
     title_match,
 )
@@ -90,10 +91,13 @@ def places_disagree(a: Place, b: Place) -> bool:
 def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surname: str | None,
            hits: list[tuple[str, int]], candidates: list[Candidate], ids_of: Callable[[int], IdMap],
            config: DedupConfig, *, fuzzy: bool = True, place: Place = (None, None),
-           place_of_work: Callable[[int], Place] | None = None) -> Decision:
-    """Apply the merge rules to one record (see the module docstring)."""
-    mine = id_map(pairs)
+           place_of_work: Callable[[int], Place] | None = None, queries: list[str] | None = None) -> Decision:
+    """Apply the merge rules to one record (see the module docstring); ``queries``: the record's
+    :func:`~bibmine.corpus.dedup.match_queries` when the caller has them."""
     decision = Decision()
+    if not hits and not candidates:  # most records of an import: nothing to compare
+        return decision
+    mine = id_map(pairs)
     if hits:
         agreeing: list[tuple[str, int]] = []
         for scheme, work in _unique(hits):
@@ -118,7 +122,9 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
         return decision
     passing: list[tuple[float, int]] = []
     seen: set[int] = set()
-    alike = _titles_alike(keys, candidates, config)
+    if not candidates:
+        return decision
+    alike = _titles_alike(keys, candidates, config, queries)
     for cand in candidates:
         if cand.work_id in seen:
             continue
@@ -161,7 +167,8 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
     return decision
 
 
-def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupConfig) -> set[int]:
+def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupConfig,
+                  queries: list[str] | None = None) -> set[int]:
     """Works (each judged by its first candidate, as :func:`decide` does) with a title pair near the threshold.
 
     One plain ratio per candidate title instead of title_match's guards and token sorting per
@@ -172,8 +179,11 @@ def _titles_alike(keys: list[str], candidates: list[Candidate], config: DedupCon
     than (1 - t) * (la + lb) cannot reach t: rapidfuzz's cut-off rejects it on length alone, in C
     (the candidates arrive already cut to the length window, see bibmine.corpus.candidates).
     """
-    queries = [sorted_key(a) for a in keys if len(a.split()) >= config.min_title_words]
-    if not queries or not candidates:
+    if not candidates:
+        return set()
+    if queries is None:
+        queries = match_queries(keys, config)
+    if not queries:
         return set()
     wids = [cand.work_id for cand in candidates]
     if len(set(wids)) != len(wids):  # a work's later candidates are never looked at
