@@ -303,3 +303,22 @@ def test_text_lang_gives_guess_langs_answer():
     if grnti.is_file():
         texts += grnti.read_text(encoding="utf-8").splitlines()
     assert [text_lang(t) for t in texts] == [guess_lang(t) for t in texts]
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 97])
+def test_reads_the_same_whatever_the_chunk_size(chunk, monkeypatch, tmp_path):
+    """Records, ER and TY lines, CRLF pairs and multi-byte characters cut between two decoded pieces:
+    the same records and rejects, the same line numbers and byte offsets."""
+    import msgspec
+
+    from bibmine.sources.readers import ris
+
+    hostile = FIXTURES.parent / "hostile"
+    paths = [FIXTURES / "broken.ris", FIXTURES / "cyrillic.ris", hostile / "bad_byte.ris", hostile / "lone_cr.ris",
+             hostile / "voronezh_cp1251.ris"]
+    crlf = tmp_path / "broken_crlf.ris"
+    crlf.write_bytes((FIXTURES / "broken.ris").read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n"))
+    paths.append(crlf)
+    expected = [[msgspec.to_builtins(r) for r in read(path)] for path in paths]
+    monkeypatch.setattr(ris, "_CHUNK", chunk)
+    assert [[msgspec.to_builtins(r) for r in read(path)] for path in paths] == expected

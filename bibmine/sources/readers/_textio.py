@@ -22,13 +22,14 @@ class TextFile(DecodedText):
     """:class:`DecodedText` that can also hand over its text in the decoder's own pieces."""
 
     def chunks(self) -> Iterator[str]:
-        """The decoded text in pieces of about 1 MiB (a line may be cut between two), for readers that
+        """The decoded text in non-empty pieces of about 1 MiB (a line may be cut between two), for readers that
         cut records themselves (WoS plain text).  ``read(size)`` joins pieces up to ``size`` and copies
         what is left on every call: several copies of each character where this makes none.
         Use it instead of iteration, :meth:`read` or :meth:`readline`, not after them."""
         while self._fill_raw():  # the text goes onto an empty tail: taken as is, not copied
             text, self._tail = self._tail, ""
-            yield text
+            if text:  # a piece of bytes can end inside the first character: nothing decoded yet
+                yield text
 
 
 def open_text(path: str | Path, encoding: str, chunk: int = 1 << 20) -> TextFile:
