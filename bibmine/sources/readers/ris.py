@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from operator import itemgetter
 from pathlib import Path
 
 import rispy
@@ -70,6 +69,7 @@ _MAPPED = frozenset(_MAPPED_TAGS.split())
 _CHUNK = 1 << 20  # bytes decoded at a time
 # blank lines between records (a whitespace-only last line without a line break too)
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*(?:[^\S\n]+\Z)?")
+_ER_OR_TY = re.compile(r"\nER|\nTY")  # lines that end or cut a record (if tags)
 
 
 def sniff_ris(head: str, path: Path) -> bool:
@@ -109,14 +109,13 @@ def _cut(fh: TextFile) -> ReadResult:
     line, at = 1, 0  # the line number at buf[at]
     rec = -1  # where the current record begins in buf; -1 between records
     scan = 0  # inside a record: the first line not yet looked at
-    ty = -1  # the last "\nTY" found
     tail = ""
     for data in _with_end(fh.chunks()):
         eof = not data
         buf = tail + data
         limit = len(buf) if eof else buf.rfind("\n") + 1  # whole lines only, until the end of the file
         find, count = buf.find, buf.count
-        pos = 0 if rec < 0 else scan
+        pos = 0
         while True:
             if rec < 0:
                 pos = _BLANK_LINES.match(buf, pos, limit).end()
@@ -132,23 +131,19 @@ def _cut(fh: TextFile) -> ReadResult:
                     pos = end
                     continue
                 rec, start, scan = pos, line, end
-            er = _next_tag(buf, "\nER", scan, limit)
-            if ty < scan - 1:
-                ty = _next_tag(buf, "\nTY", scan, limit)
-            if ty >= 0 and (er < 0 or ty < er):  # the next record begins before this one ends
-                line, at = line + count("\n", at, ty + 1), ty + 1
-                reason = f"RIS record has no ER line before the next TY at line {line}"
-                reject = Reject(location=f"line {start}", reason=reason, raw=buf[rec : ty + 1])
-                yield with_bad_bytes(reject, fh, line - 1)
-                nl = find("\n", ty + 1, limit)
-                rec, start, scan = ty + 1, line, limit if nl < 0 else nl + 1
-                continue
-            if er < 0:
-                scan = limit  # no end in the whole lines read so far
+            j = _next_er_or_ty(buf, scan, limit)
+            if j < 0:
+                scan = limit  # neither in the whole lines read so far
                 break
-            nl = find("\n", er + 1, limit)
+            nl = find("\n", j + 1, limit)
             end = limit if nl < 0 else nl + 1
-            line, at = line + count("\n", at, er + 1), er + 1
+            line, at = line + count("\n", at, j + 1), j + 1
+            if buf.startswith("TY", j + 1):  # the next record begins before this one ends
+                reason = f"RIS record has no ER line before the next TY at line {line}"
+                reject = Reject(location=f"line {start}", reason=reason, raw=buf[rec : j + 1])
+                yield with_bad_bytes(reject, fh, line - 1)
+                rec, start, scan = j + 1, line, end
+                continue
             raw = buf[rec:end]
             bad = bad_bytes(fh, line, f"line {start}", raw) if fh.issues else None
             yield bad or _finish(raw, start)
@@ -161,20 +156,20 @@ def _cut(fh: TextFile) -> ReadResult:
         keep = rec if rec >= 0 else min(pos, limit)  # the text still needed: the open record or a cut line
         line, at = line + count("\n", at, keep), 0
         tail = buf[keep:]
-        ty = ty - keep if ty >= keep else -1
         if rec >= 0:
             rec, scan = 0, scan - keep
 
 
-def _next_tag(buf: str, needle: str, scan: int, limit: int) -> int:
-    """Position of the "\\n" before the first line at or after ``scan`` that starts with the tag of
-    ``needle`` as a tag ("ER  - ", loose "ER - "; not "ERRATA"), or -1."""
-    j = buf.find(needle, scan - 1, limit)
-    while j >= 0:
+def _next_er_or_ty(buf: str, scan: int, limit: int) -> int:
+    """Position of the "\\n" before the first line at or after ``scan`` that is an ER or TY tag
+    ("ER  - ", loose "ER - "; not "ERRATA ..."), or -1.  One regex search finds both tags."""
+    m = _ER_OR_TY.search(buf, scan - 1, limit)
+    while m is not None:
+        j = m.start()
         nl = buf.find("\n", j + 1, limit)
         if _is_tag(buf[j + 1 : limit if nl < 0 else nl + 1]):
             return j
-        j = buf.find(needle, j + 1, limit)
+        m = _ER_OR_TY.search(buf, j + 1, limit)
     return -1
 
 
@@ -190,19 +185,16 @@ def _is_tag(line: str) -> bool:
     return bool(m and m.group(1) in _KNOWN)
 
 
-_TAGS = frozenset(a + b for a in _UPPER for b in _TAG2)
-# slices of a line "TI  - Title": its tag, its "  -" and its value (mapped over the lines in C)
-_TAG, _DASH, _VALUE = itemgetter(slice(0, 2)), itemgetter(slice(2, 5)), itemgetter(slice(5, None))
+# "(?<![^\n])": at the start of the text or of a line, cheaper than "^" with MULTILINE
+_FIELD = re.compile(r"(?<![^\n])([A-Z][A-Z0-9])  - ?(.*)")
 
 
 def _fields(raw: str) -> list[tuple[str, str]]:
-    """(tag, stripped value) pairs of one record; untagged lines are appended to the previous value."""
-    lines = raw.split("\n")
-    if not lines[-1]:
-        lines.pop()
-    # every line "XX  - value" (the usual case): sliced in C, nothing to merge
-    if _TAGS.issuperset(map(_TAG, lines)) and all(map("  -".__eq__, map(_DASH, lines))):
-        return list(zip(map(_TAG, lines), map(str.strip, map(_VALUE, lines)), strict=True))
+    """(tag, value) pairs of one record; untagged lines are appended to the previous value."""
+    pairs = _FIELD.findall(raw)
+    # every line tagged (the usual case): as many pairs as lines, nothing to merge
+    if len(pairs) == raw.count("\n") + (not raw.endswith("\n")):
+        return pairs
     fields: list[list[str]] = []
     for line in raw.splitlines():
         body = line.strip()
@@ -217,7 +209,7 @@ def _fields(raw: str) -> list[tuple[str, str]]:
             prev[1] = f"{prev[1].strip()} {body}" if prev[1].strip() else body
         else:
             fields.append(["", body])  # text before the first tag
-    return [(t, v.strip()) for t, v in fields]
+    return [(t, v) for t, v in fields]
 
 
 def _finish(raw: str, start: int) -> Record | Reject:
@@ -230,6 +222,7 @@ def _finish(raw: str, start: int) -> Record | Reject:
 def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reject:
     by: dict[str, list[str]] = {}
     for tag, value in fields:
+        value = value.strip()
         if value:
             if tag in by:
                 by[tag].append(value)
