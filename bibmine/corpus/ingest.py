@@ -124,12 +124,24 @@ def prepare(record: Record, default_format: str, tolerance: int, *, compress: bo
                         surname, record.year, record.kind.value, record.title, record.ids.doi,
                         lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
                         sorted_keys=[sorted_key(k) for k in keys])
-    if compress and can_pack():
-        prepared.data, prepared.raw_codec, prepared.raw = pack(data, raw_bytes), PACKED, None
-    elif compress:
-        prepared.raw_z, prepared.raw_codec = compress_bytes(raw_bytes)
-        prepared.raw = None
+    if compress:
+        compact(prepared, raw_bytes)
     return prepared
+
+
+def compact(prepared: Prepared, raw_bytes: bytes | None = None) -> None:
+    """Store a prepared record compactly: packed (:mod:`bibmine.corpus.rawtext`), or its raw text compressed alone
+    where zstandard is missing.  The same bytes whichever process does it (the import's reader process, or the
+    writer when it would otherwise wait: :mod:`bibmine.corpus.pipeline`); a record compact already is left."""
+    if prepared.raw is None:
+        return
+    if raw_bytes is None:
+        raw_bytes = prepared.raw.encode("utf-8", "surrogatepass")
+    if can_pack():
+        prepared.data, prepared.raw_codec = pack(prepared.data, raw_bytes), PACKED
+    else:
+        prepared.raw_z, prepared.raw_codec = compress_bytes(raw_bytes)
+    prepared.raw = None
 
 
 class Ingestor(WorkEditor):
