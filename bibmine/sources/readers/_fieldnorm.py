@@ -67,6 +67,11 @@ def texts(values: Iterable[str | None], lang: str | None = None) -> list[Text]:
     >>> [t.lang for t in texts(["Почвы Воронежа", "Soils of Voronezh", "Solos de Voronej"])]
     ['ru', 'en', None]
     """
+    if type(values) in (list, tuple) and len(values) == 1:  # one title or abstract: nothing to dedupe
+        text = clean(values[0])
+        if not text or _short_placeholder(text):
+            return []
+        return [Text(text, lang or text_lang(text))]
     out: list[Text] = []
     seen: list[str | None] = []
     for v in dedupe([c for v in values if (c := clean(v)) and not _short_placeholder(c)]):
@@ -90,6 +95,13 @@ def make_author(name: str, orcid: str | None = None, given_first: bool = False) 
     >>> make_author("Uchenna Ani", given_first=True).normalized
     'ani u.'
     """
+    found = _author_name(name if isinstance(name, str) else "" if name is None else str(name), given_first)
+    return None if found is None else Author(found[0], found[1], orcid)
+
+
+@lru_cache(maxsize=1 << 16)  # names recur across the records of an export (and in the benchmark's copies)
+def _author_name(name: str, given_first: bool) -> tuple[str, str | None] | None:
+    """(cleaned name, comparison form) for :func:`make_author`, None for an empty name or a placeholder."""
     name = clean(name) or ""
     if not name or _short_placeholder(name):  # "[No author name available]", "[Anonymous]", "NA" ...
         return None
@@ -97,7 +109,7 @@ def make_author(name: str, orcid: str | None = None, given_first: bool = False) 
     if given_first and "," not in name and " " in name:
         given, _, surname = name.rpartition(" ")
         key = f"{surname}, {given}"
-    return Author(name=name, normalized=_person_key(key) or None, orcid=orcid)
+    return name, _person_key(key) or None
 
 
 # Names recur across the records of one export; normalize_person costs a few us a call

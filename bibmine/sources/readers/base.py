@@ -14,8 +14,12 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
+from itertools import chain
+from operator import attrgetter, is_not
 from pathlib import Path
 
+from bibmine.placeholders import PLACEHOLDERS
 from bibmine.record import Record, Reject
 from bibmine.sources.textutil import is_placeholder
 
@@ -74,6 +78,27 @@ def parse_int(value: str | int | None) -> int | None:
 
 
 _ID_SCHEMES = ("doi", "openalex", "wos", "scopus", "elibrary", "pmid", "lens")
+_ID_VALUES = attrgetter(*_ID_SCHEMES)
+_NAME, _TEXT = attrgetter("name"), attrgetter("text")
+_IS_SET = partial(is_not, None)
+
+
+def _may_hold_placeholders(record: Record) -> bool:
+    """Whether any value :func:`drop_placeholders` looks at is a placeholder (exactly
+    :func:`~bibmine.sources.textutil.is_placeholder`: stripped and casefolded, empty or listed).
+
+    Every record of every reader passes here and almost none holds one: the values are
+    gathered, stripped and casefolded in C, and one set operation answers.
+    """
+    venue = record.venue
+    values = chain(
+        filter(_IS_SET, _ID_VALUES(record.ids)),
+        map(_NAME, record.authors),
+        map(_TEXT, record.titles),
+        venue.issn if venue is not None else (),
+    )
+    keys = set(map(str.casefold, map(str.strip, values)))
+    return "" in keys or not PLACEHOLDERS.isdisjoint(keys)
 
 
 def drop_placeholders(record: Record) -> Record:
@@ -89,6 +114,11 @@ def drop_placeholders(record: Record) -> Record:
     >>> r.ids.pmid, r.ids.doi, [a.name for a in r.authors], r.titles, r.extra["placeholders_dropped"]
     (None, '10.1/x', ['Ivanov I.'], [], "pmid='NA'; author='[No author name available]'; title='[No title available]'")
     """
+    try:
+        if not _may_hold_placeholders(record):
+            return record
+    except (AttributeError, TypeError):  # a value that is not text: the loops below say what it is
+        pass
     dropped: list[str] = []
     ids = record.ids
     for scheme in _ID_SCHEMES:
