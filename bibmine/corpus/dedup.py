@@ -74,24 +74,29 @@ def blocking_keys(record: Record, keys: list[str] | None = None) -> set[str]:
 
 def key_sets(record: Record, keys: list[str], tolerance: int, *, surname: str | None | bool = False
              ) -> tuple[list[str], set[str]]:
-    """(keys to search for candidates across the tolerated years, keys to file the record under);
-    ``surname``: the record's first_author_surname when the caller has it already."""
+    """(keys to search for candidates across the tolerated years, title keys first and first-author keys
+    last, the order the matcher takes candidates in; keys to file the record under); ``surname``: the
+    record's first_author_surname when the caller has it already."""
     if surname is False:
         surname = record.first_author_surname
     words = _title_words(keys)
     own = str(record.year) if record.year else "-"
     years = [str(record.year + d) for d in range(-tolerance, tolerance + 1)] if record.year else ["-"]
     lookup: list[str] = []
+    authors: list[str] = []
     blocks: set[str] = set()
     for y in years:
-        keyset = [f"a|{surname}|{y}"] if surname and record.year else []
+        keyset = []
         for first, last in words:
             keyset.append(f"t|{y}|{first}")
             keyset.append(f"e|{y}|{last}")
         lookup.extend(keyset)
+        if surname and record.year:
+            authors.append(f"a|{surname}|{y}")
+            keyset.append(authors[-1])
         if y == own:
             blocks.update(keyset)
-    return lookup, blocks
+    return lookup + authors, blocks
 
 
 @dataclass(frozen=True)

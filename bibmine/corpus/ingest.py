@@ -155,6 +155,7 @@ class Ingestor(WorkEditor):
         # per chunk (reset by add_prepared): identifiers and uids of the works met, new works not yet
         # written, and the stored blocks of the chunk's keys
         self._ids: dict[int, IdMap] = {}
+        self._new_pairs: dict[int, list[tuple[str, str]]] = {}  # identifiers of new works, mapped when asked
         self._uids: dict[int, str] = {}
         self._pending: list[tuple[int, Prepared]] = []
         self._blocks: dict = {}
@@ -176,7 +177,7 @@ class Ingestor(WorkEditor):
             # records whose identifier hits turn out to conflict are matched by title too
             self._lookup_candidates([it for it in items if it.keys])
         stamp = now()
-        self._ids, self._uids, self._pending = {}, {}, []
+        self._ids, self._new_pairs, self._uids, self._pending = {}, {}, {}, []
         next_id = (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1
         local_ids: dict[tuple[str, str], list[int]] = defaultdict(list)  # identifiers of this chunk -> works
         local_blocks: dict[str, list[Candidate]] = defaultdict(list)
@@ -194,7 +195,7 @@ class Ingestor(WorkEditor):
                 target = next_id
                 next_id += 1
                 self._pending.append((target, it))
-                self._ids[target] = id_map(it.pairs)
+                self._new_pairs[target] = it.pairs  # most new works are never compared: no IdMap for them
                 self._uids[target] = uid
                 batch.n_new += 1
                 results.append(AddResult("new", uid))
@@ -213,7 +214,7 @@ class Ingestor(WorkEditor):
                 for work, schemes in decision.contested:
                     for moved, rule, score in self._split_ambiguous(work, schemes, it):
                         self.absorb(target, moved, rule, score)
-                self._ids.pop(target, None)
+                self._forget_ids(target)
                 next_id = max(next_id, (self.db.execute("SELECT max(id) FROM works").fetchone()[0] or 0) + 1)
             for pair in it.pairs:
                 local_ids[pair].append(target)
@@ -241,9 +242,9 @@ class Ingestor(WorkEditor):
         cands: list[Candidate] = []
         queries = None
         if self.fuzzy and it.keys:
-            # a record takes the works of its title keys first, of its first-author key last
+            # a record takes the works of its title keys first, of its first-author key last (key_sets' order)
             blocks = self._blocks
-            stored = [blocks[key] for key in sorted(it.lookup, key=_author_last) if key in blocks]
+            stored = [blocks[key] for key in it.lookup if key in blocks]
             local = [cand for key in it.lookup for cand in local_blocks.get(key, ())]
             queries = match_queries(it.keys, self.config, it.sorted_keys)
             cands = list(it.candidates) + candidates_for(it.keys, stored, local, self.config, queries)
@@ -337,7 +338,7 @@ class Ingestor(WorkEditor):
         for sid, rule, score in to_it:
             uid = self.split_out(work_id, sid, "published where the other record was, not where its work-mates were")
             moved.append((self.db.execute("SELECT id FROM works WHERE uid=?", (uid,)).fetchone()[0], rule, score))
-        self._ids.pop(work_id, None)
+        self._forget_ids(work_id)
         return moved
 
     # ------------------------------------------------------------ set-based lookups
@@ -380,13 +381,20 @@ class Ingestor(WorkEditor):
                 "ON w.id=b.work_id WHERE b.key IN (" + ",".join("?" * len(lookup)) + ") AND w.id < ? LIMIT ?",
                 (*lookup, limit, self.config.max_candidates)).fetchall()
             cands = [Candidate(wid, y, (tk or "").split("\n"), fa) for wid, y, tk, fa in rows]
-        self._ids, self._uids = {}, {}
+        self._ids, self._new_pairs, self._uids = {}, {}, {}
         return decide(pairs, keys, record.year, record.first_author_surname, hits, cands, self._ids_of,
                       self.config, fuzzy=self.fuzzy, place=place_of(record.venue.volume, record.venue.pages),
                       place_of_work=self._place_of)
 
+    def _forget_ids(self, work_id: int) -> None:
+        """A work's identifiers changed in the database: read them again when asked."""
+        self._ids.pop(work_id, None)
+        self._new_pairs.pop(work_id, None)
+
     def _ids_of(self, work_id: int) -> IdMap:
-        if work_id not in self._ids:
+        if work_id in self._new_pairs:
+            self._ids[work_id] = id_map(self._new_pairs.pop(work_id))
+        elif work_id not in self._ids:
             self._ids[work_id] = id_map(self.db.execute("SELECT scheme, value FROM identifiers WHERE work_id=?",
                                                         (work_id,)).fetchall())
         return self._ids[work_id]
@@ -447,10 +455,6 @@ def _select_in(db, sql: str, values: list) -> list[tuple]:
         part = values[i:i + IN_SIZE]
         rows.extend(db.execute(statement, part + [None] * (IN_SIZE - len(part))).fetchall())
     return rows
-
-
-def _author_last(key: str) -> bool:
-    return key.startswith("a|")
 
 
 def _union(a: IdMap, b: IdMap) -> IdMap:
