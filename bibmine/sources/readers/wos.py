@@ -40,10 +40,11 @@ _CHUNK = 1 << 20  # bytes decoded at a time; a chunk holds hundreds of records
 _PREAMBLE = re.compile(r"(?:[ \t]*\n|(?:FN|VR|EF)(?:[ \t][^\n]*)?\n)*")
 # a new field starts at every line not indented by three spaces
 _FIELD_SPLIT = re.compile(r"\n(?!   )")
-_KNOWN_STARTS = frozenset(tag + " " for tag in KNOWN_TAGS)
 _CONTINUATION = "\n   "
-# slices of a field "AU Ivanov, I": its start, tag and value (itemgetter: mapped over fields in C)
-_HEAD, _TAG, _VALUE = itemgetter(slice(0, 3)), itemgetter(slice(0, 2)), itemgetter(slice(3, None))
+# slices of a field "AU Ivanov, I": its tag, the character after it (one-character strings are
+# shared, not made) and its value; itemgetter so that they are mapped over the fields in C
+_TAG, _THIRD, _VALUE = itemgetter(slice(0, 2)), itemgetter(slice(2, 3)), itemgetter(slice(3, None))
+_SPACE = frozenset(" ")
 _SNIFF_LINE = re.compile(r"(?:[A-Z][A-Z0-9](?: |$)|   \S|ER$|EF$)")
 _SNIFF_FIRST = re.compile(r"(?:FN |PT [A-Z]$)")
 
@@ -163,9 +164,10 @@ def parse_record(text: str, line: int, raw: str) -> Record | Reject:
     chunks = _FIELD_SPLIT.split(text)
     fields: Fields | Reject
     sep = "\n"  # between the items of a LIST_TAGS value
-    if _KNOWN_STARTS.issuperset(map(_HEAD, chunks)):
+    tags = list(map(_TAG, chunks))
+    if KNOWN_TAGS.issuperset(tags) and _SPACE.issuperset(map(_THIRD, chunks)):
         # fast path: every field is "XX value" with a known tag; the dict is built in C
-        fields = dict(zip(map(_TAG, chunks), map(str.strip, map(_VALUE, chunks)), strict=True))
+        fields = dict(zip(tags, map(str.strip, map(_VALUE, chunks)), strict=True))
         if len(fields) == len(chunks):
             # wrapped values: continuation lines joined with a space; a list's items stay as they are,
             # "\n   " apart (build_record splits them there): no copy of 60 cited references
