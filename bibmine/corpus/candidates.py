@@ -263,12 +263,12 @@ def candidates_for(keys: list[str], stored: list[KeyBlock], local: list[Candidat
     out: dict[int, Candidate] = {cand.work_id: cand for block in stored
                                  for cand in block.within(lo, hi, probe, cutoff)}
     if local:
-        shadowed: set[int] = set().union(*(block.wids for block in stored)) if stored else set()
+        seen: set[int] = set()
         for cand in local:
             wid = cand.work_id
-            if wid in shadowed:
-                continue
-            shadowed.add(wid)  # a work's later candidates in this chunk are never looked at
+            if wid in seen or any(wid in block.wids for block in stored):
+                continue  # a stored work's candidate, or a work's later candidate in this chunk: never looked at
+            seen.add(wid)
             sk = cand.title_keys if cand.sorted_keys is None else cand.sorted_keys
             if len(sk) == 1:
                 if lo <= len(sk[0]) <= hi:
