@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, filterfalse, repeat
 
 from bibmine.record import (
     Affiliation,
@@ -122,7 +122,10 @@ def build_record(f: Fields, source: str, raw: str, sep: str = "\n") -> Record:
         funding = _split(funders) if "[" not in funders else _split_funders(funders)
     else:  # funding text only: keep it whole rather than guess the funders
         funding = [f["FX"]] if get("FX") else []
-    extra = {tag: value for tag, value in f.items() if tag not in _MAPPED and value}
+    unmapped = list(filterfalse(_MAPPED.__contains__, f))  # in C: the tags Record has no field for
+    extra = dict(zip(unmapped, map(f.__getitem__, unmapped), strict=True))
+    if "" in extra.values():
+        extra = {tag: value for tag, value in extra.items() if value}
     for tag in LIST_TAGS.intersection(extra):  # CA, GP, BE, Z2: keep their items readable
         extra[tag] = extra[tag].replace(sep, "; ")
     if "AU" in f:  # book authors BA/BF are mapped only when there are no AU
@@ -173,9 +176,15 @@ def _rubrics(wc: str | None, sc: str | None) -> list[RubricAssignment]:
     """WoS categories (WC) and research areas (SC): the vendor's own subject classification."""
     out = []
     for scheme, value in (("wos_category", wc), ("wos_research_area", sc)):
-        if value:
-            out += [RubricAssignment(scheme=scheme, code=c, source="foreign", annotator="wos") for c in _split(value)]
+        if value:  # positional: scheme, code, source, annotator
+            codes = _codes(value)
+            out += map(RubricAssignment, repeat(scheme, len(codes)), codes, repeat("foreign"), repeat("wos"))
     return out
+
+
+@lru_cache(maxsize=4096)  # a journal's categories repeat in each of its records
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(_split(value))
 
 
 def _split_funders(value: str) -> list[str]:
@@ -238,7 +247,8 @@ def _authors(f: Fields, sep: str) -> tuple[list[Author], list[Affiliation]]:
     names = (full or short or "").split(sep)
     if full and short and full.count(sep) != short.count(sep):
         names = short.split(sep)  # AF does not line up with AU: trust AU
-    authors = [Author(name=n, normalized=person_key(n)) for n in map(str.strip, names) if n]
+    names = list(filter(None, map(str.strip, names)))
+    authors = list(map(Author, names, map(person_key, names)))  # positional: name, normalized
     affiliations: list[Affiliation] = []
     c1 = f.get("C1")
     if c1:

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain
-from operator import attrgetter, is_not
+from itertools import chain, compress
+from operator import attrgetter, ge, is_not
 from pathlib import Path
 
 from bibmine.placeholders import PLACEHOLDERS
@@ -81,6 +81,7 @@ _ID_SCHEMES = ("doi", "openalex", "wos", "scopus", "elibrary", "pmid", "lens")
 _ID_VALUES = attrgetter(*_ID_SCHEMES)
 _NAME, _TEXT = attrgetter("name"), attrgetter("text")
 _IS_SET = partial(is_not, None)
+_SHORT_ENOUGH = partial(ge, max(map(len, PLACEHOLDERS)))  # len(value) <= the longest placeholder
 
 
 def _may_hold_placeholders(record: Record) -> bool:
@@ -97,7 +98,9 @@ def _may_hold_placeholders(record: Record) -> bool:
         map(_TEXT, record.titles),
         venue.issn if venue is not None else (),
     )
-    keys = set(map(str.casefold, map(str.strip, values)))
+    stripped = list(map(str.strip, values))
+    # casefolding never shortens a string: only values as short as the longest placeholder are folded
+    keys = set(map(str.casefold, compress(stripped, map(_SHORT_ENOUGH, map(len, stripped)))))
     return "" in keys or not PLACEHOLDERS.isdisjoint(keys)
 
 

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import repeat
+from operator import contains
 from pathlib import Path
 
 import rispy
@@ -265,7 +267,7 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
     # Scopus writes author and index keywords as the same KW lines: both land in
     # author_keywords.  Some writers put "a; b; c" on one KW line.
     kw = get("KW", ())
-    keywords = dedupe([k.strip() for v in kw for k in v.split(";")] if any(";" in v for v in kw) else kw)
+    keywords = dedupe([k.strip() for v in kw for k in v.split(";")] if any(map(contains, kw, repeat(";"))) else kw)
     issns, isbns = serial_numbers(get("SN", ()))
     jf, jo = first("JF"), first("JO")
     abbr = first("J2") or (jo if jf and jo != jf else None)
@@ -308,7 +310,7 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
         venue=venue,
         ids=ids,
         authors=authors,
-        affiliations=[Affiliation(raw=a) for a in dedupe(get("AD", ()))],
+        affiliations=list(map(Affiliation, dedupe(get("AD", ())))),
         url=urls[0] if urls else None,
         source="ris",
         raw=raw,
