@@ -322,6 +322,11 @@ def test_plaintext_reads_the_same_whatever_the_chunk_size(chunk, monkeypatch, tm
     crlf.write_bytes(source.read_bytes().replace(b"\n", b"\r\n"))
     expected = [msgspec.to_builtins(r) for r in read(source)]
     hostile = [FIXTURES / "hostile" / name for name in ("bad_byte_wos.txt", "truncated_wos.txt", "lone_cr_wos.txt")]
+    # INVENTED: ER lines twice in a row, with trailing blanks, a line that only starts with ER, blank lines
+    odd = tmp_path / "odd_er_lines.txt"
+    odd.write_text("FN x\nVR 1.0\nPT J\nTI One\nUT WOS:1\nER\nER\n\nPT J\nTI Two\nERRATUM line\nUT WOS:2\nER  \n"
+                   "  \nPT J\nTI Three\nUT WOS:3\nER\nER\nER\nPT J\nTI Four\nUT WOS:4\nER\nEF\n", encoding="utf-8")
+    hostile.append(odd)
     expected_hostile = [[msgspec.to_builtins(r) for r in read(path)] for path in hostile]
     monkeypatch.setattr(wos, "_CHUNK", chunk)
     assert [msgspec.to_builtins(r) for r in read(source)] == expected

@@ -111,6 +111,8 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str |
     """
     line = 1  # the line number at buf[pos]
     tail = ""
+    lead = 0  # 1 when the tail keeps the line break before its first line (an ER line there is found)
+    resume = 0  # where the search for ER lines goes on in the next buffer
     first = True
     for data in _with_end(chunks):
         if first:
@@ -120,10 +122,10 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str |
         buf = tail + data
         if eof and buf and not buf.endswith("\n"):
             buf += "\n"
-        pos = 0
+        pos = lead
         find, count = buf.find, buf.count
         # str.find, not a MULTILINE regex: "^ER" makes the regex engine try every character
-        j = find("\nER", 0)
+        j = find("\nER", resume)
         while j >= 0:
             end = find("\n", j + 3)
             if end < 0:  # the ER line is cut by the chunk end: wait for more text
@@ -138,12 +140,14 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str |
             line = er_line + 1
             pos = end + 1
             j = find("\nER", end)
-        tail = buf[pos:]
+        cut = pos - 1 if pos > lead else pos - lead  # the tail keeps the line break before pos, if any
+        tail, lead = buf[cut:], pos - cut
+        resume = max((j if j >= 0 else len(buf) - 2) - cut, 0)  # the text before was searched
         if eof:
-            skip = _preamble_end(tail, 0, len(tail))
+            skip = _preamble_end(tail, lead, len(tail))
             body = tail[skip:]
             if body.strip():
-                block_line = line + tail.count("\n", 0, skip)
+                block_line = line + tail.count("\n", lead, skip)
                 yield block_line, block_line + body.count("\n"), body, None
             return
 
