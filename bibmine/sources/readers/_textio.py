@@ -31,6 +31,12 @@ class TextFile(DecodedText):
             if text:  # a piece of bytes can end inside the first character: nothing decoded yet
                 yield text
 
+    @property
+    def line_breaks(self) -> int:
+        """Line breaks ("\\n", lone CRs made LF) in the text decoded so far: the decoder counts them
+        anyway, so a reader need not count its records' line breaks to number lines."""
+        return self._newlines
+
 
 def open_text(path: str | Path, encoding: str, chunk: int = 1 << 20) -> TextFile:
     """Open an export for streaming (see the module docstring); ``chunk``: bytes decoded at a time."""

@@ -16,7 +16,8 @@ offending line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import compress, repeat
 from operator import contains, itemgetter
 from pathlib import Path
@@ -65,27 +66,59 @@ def read_wos_plaintext(path: Path, encoding: str) -> ReadResult:
     valid in the file's encoding is quarantined naming their line and byte offset.
     """
     with open_text(path, encoding, _CHUNK) as fh:
-        for line, last, text, raw in _record_blocks(_text_chunks(fh)):
+        lines = _Lines()
+        for start, er, text, raw in _record_blocks(_text_chunks(fh), lines):
             if raw is None:
                 reason = "record is not terminated by an ER line (file truncated?)"
-                yield with_bad_bytes(Reject(location=f"line {line}", reason=reason, raw=text), fh, last)
+                line = lines(start)
+                reject = Reject(location=f"line {line}", reason=reason, raw=text)
+                yield with_bad_bytes(reject, fh, line + text.count("\n"))
                 continue
-            if fh.issues and (bad := bad_bytes(fh, last, f"line {line}", raw)) is not None:
+            if fh.issues and (bad := bad_bytes(fh, lines(er), f"line {lines(start)}", raw)) is not None:
                 yield bad
                 continue
             try:
-                yield parse_record(text, line, raw)
+                yield parse_record(text, partial(lines, start), raw)
             except Exception as exc:  # a record the mapping chokes on is quarantined, the file goes on
                 reason = f"cannot read WoS record: {type(exc).__name__}: {exc}"
-                yield Reject(location=f"line {line}", reason=reason, raw=raw)
+                yield Reject(location=f"line {lines(start)}", reason=reason, raw=raw)
         yield from leftover_bad_bytes(fh)
 
 
-def _text_chunks(fh: TextFile) -> Iterator[str]:
-    """Decoded text of the file in large pieces, line endings turned into "\\n".
+class _Lines:
+    """Line numbers of positions in the current buffer, counted only when asked.
 
-    :class:`DecodedText` already turns a lone CR into LF; CRLF is made LF here, one
-    replace per chunk (several times faster than per-line newline translation).
+    Only rejects and undecodable bytes need a line number; counting the line breaks of
+    every record cost 2 us a record.  The line number at the end of a buffer is known from
+    the count the decoder keeps, so a number is counted from the nearest known point.
+    """
+
+    __slots__ = ("buf", "at", "line")
+
+    def __init__(self) -> None:
+        self.buf, self.at, self.line = "", 0, 1
+
+    def reset(self, buf: str, end_line: int) -> None:
+        """A new buffer whose end is on line ``end_line``."""
+        self.buf, self.at, self.line = buf, len(buf), end_line
+
+    def __call__(self, pos: int) -> int:
+        """The line number at ``buf[pos]``."""
+        if pos >= self.at:
+            self.line += self.buf.count("\n", self.at, pos)
+        else:
+            self.line -= self.buf.count("\n", pos, self.at)
+        self.at = pos
+        return self.line
+
+
+def _text_chunks(fh: TextFile) -> Iterator[tuple[str, int]]:
+    """Decoded text of the file in large pieces, line endings turned into "\\n", each with the
+    number of line breaks in the text up to its end.
+
+    :class:`DecodedText` already turns a lone CR into LF (and counts the line breaks); CRLF
+    is made LF here, one replace per chunk (several times faster than per-line newline
+    translation), which leaves the count as it is.
     """
     carry = ""
     for data in fh.chunks():
@@ -96,25 +129,24 @@ def _text_chunks(fh: TextFile) -> Iterator[str]:
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if text:
-            yield text
+            yield text, fh.line_breaks
     if carry:
-        yield "\n"
+        yield "\n", fh.line_breaks + 1
 
 
-def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str | None]]:
-    """(first line, ER line, text, raw) of each record.
+def _record_blocks(chunks: Iterator[tuple[str, int]], lines: _Lines) -> Iterator[tuple[int, int, str, str | None]]:
+    """(start, ER line start, text, raw) of each record: positions in the buffer that ``lines``
+    numbers (they hold until the next record is asked for).
 
     ``text`` runs from the record's first line to the line before ER, without that line's
     break; ``raw`` is the record as stored (``text`` + "\\nER").  A record the end of the
-    file cuts comes as (first line, last line, its text with a final line break, None).
-    Each record's text is counted for line breaks once.
+    file cuts comes as (start, -1, its text with a final line break, None).
     """
-    line = 1  # the line number at buf[pos]
     tail = ""
     lead = 0  # 1 when the tail keeps the line break before its first line (an ER line there is found)
     resume = 0  # where the search for ER lines goes on in the next buffer
     first = True
-    for data in _with_end(chunks):
+    for data, breaks in _with_end(chunks):
         if first:
             data = data.lstrip("\ufeff")  # a BOM the codec did not eat (utf-8 forced by the user)
             first = False
@@ -122,8 +154,10 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str |
         buf = tail + data
         if eof and buf and not buf.endswith("\n"):
             buf += "\n"
+            breaks += 1
+        lines.reset(buf, breaks + 1)
         pos = lead
-        find, count = buf.find, buf.count
+        find = buf.find
         # str.find, not a MULTILINE regex: "^ER" makes the regex engine try every character
         j = find("\nER", resume)
         while j >= 0:
@@ -134,10 +168,9 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str |
                 j = find("\nER", end)
                 continue
             skip = _preamble_end(buf, pos, j + 1)
-            er_line = line + count("\n", pos, j + 1)
             if skip <= j:  # an ER line right after the previous one has no record to yield
-                yield line + count("\n", pos, skip), er_line, buf[skip:j], buf[skip : j + 3]
-            line = er_line + 1
+                raw = buf[skip : j + 3]  # one slice of the (often UCS-2) buffer; the text is cut from it
+                yield skip, j + 1, raw[:-3], raw
             pos = end + 1
             j = find("\nER", end)
         cut = pos - 1 if pos > lead else pos - lead  # the tail keeps the line break before pos, if any
@@ -147,14 +180,16 @@ def _record_blocks(chunks: Iterator[str]) -> Iterator[tuple[int, int, str, str |
             skip = _preamble_end(tail, lead, len(tail))
             body = tail[skip:]
             if body.strip():
-                block_line = line + tail.count("\n", lead, skip)
-                yield block_line, block_line + body.count("\n"), body, None
+                lines.reset(tail, breaks + 1)
+                yield skip, -1, body, None
             return
 
 
-def _with_end(chunks: Iterator[str]) -> Iterator[str]:
-    yield from chunks
-    yield ""
+def _with_end(chunks: Iterator[tuple[str, int]]) -> Iterator[tuple[str, int]]:
+    breaks = 0
+    for data, breaks in chunks:
+        yield data, breaks
+    yield "", breaks
 
 
 def _preamble_end(buf: str, start: int, end: int) -> int:
@@ -163,8 +198,9 @@ def _preamble_end(buf: str, start: int, end: int) -> int:
     return m.end() if m else start
 
 
-def parse_record(text: str, line: int, raw: str) -> Record | Reject:
-    """Record (or Reject) for one record's ``text`` (see :func:`_record_blocks`), which starts at ``line``."""
+def parse_record(text: str, line: Callable[[], int], raw: str) -> Record | Reject:
+    """Record (or Reject) for one record's ``text`` (see :func:`_record_blocks`); ``line()``: the line
+    it starts on (counted only for a reject)."""
     chunks = _FIELD_SPLIT.split(text)
     fields: Fields | Reject
     sep = "\n"  # between the items of a LIST_TAGS value
@@ -180,14 +216,14 @@ def parse_record(text: str, line: int, raw: str) -> Record | Reject:
                     fields[tag] = fields[tag].replace(_CONTINUATION, " ")
             sep = _CONTINUATION
         else:  # a tag repeated: let the careful path merge or reject
-            fields = _fields_carefully(chunks, line, raw)
+            fields = _fields_carefully(chunks, line(), raw)
     else:
-        fields = _fields_carefully(chunks, line, raw)
+        fields = _fields_carefully(chunks, line(), raw)
     if isinstance(fields, Reject):
         return fields
     record = build_record(fields, SOURCE, raw, sep)
     if not record.titles and not record.ids.wos:
-        return Reject(location=f"line {line}", reason=MISSING_TITLE_AND_ID, raw=raw)
+        return Reject(location=f"line {line()}", reason=MISSING_TITLE_AND_ID, raw=raw)
     return record
 
 
