@@ -316,9 +316,18 @@ def test_reads_the_same_whatever_the_chunk_size(chunk, monkeypatch, tmp_path):
     hostile = FIXTURES.parent / "hostile"
     paths = [FIXTURES / "broken.ris", FIXTURES / "cyrillic.ris", hostile / "bad_byte.ris", hostile / "lone_cr.ris",
              hostile / "voronezh_cp1251.ris"]
+    # INVENTED: an ER line first in the file and one after a record (reported at the record begun last),
+    # a record cut by the next TY, a line that only starts with ER, a last record without ER
+    odd = tmp_path / "odd_er_lines.ris"
+    odd.write_text("ER  - \n\nTY  - JOUR\nTI  - One\nER  - \n\nER  - \nTY  - JOUR\nTI  - Two\nTY  - JOUR\n"
+                   "TI  - Three\nERRATA in the abstract\nER  - \nTY  - JOUR\nTI  - Four\n", encoding="utf-8")
+    paths.append(odd)
     crlf = tmp_path / "broken_crlf.ris"
     crlf.write_bytes((FIXTURES / "broken.ris").read_bytes().replace(b"\n", b"\r\n").rstrip(b"\r\n"))
     paths.append(crlf)
-    expected = [[msgspec.to_builtins(r) for r in read(path)] for path in paths]
+    def read_ris(path):
+        return [msgspec.to_builtins(r) for r in open_export(path, "ris").records()]
+
+    expected = [read_ris(path) for path in paths]
     monkeypatch.setattr(ris, "_CHUNK", chunk)
-    assert [[msgspec.to_builtins(r) for r in read(path)] for path in paths] == expected
+    assert [read_ris(path) for path in paths] == expected

@@ -38,6 +38,34 @@ class TextFile(DecodedText):
         return self._newlines
 
 
+class LineNumbers:
+    """Line numbers of positions in a reader's current buffer, counted only when asked.
+
+    Only rejects and undecodable bytes need a line number; counting the line breaks of
+    every record cost 1-2 us a record.  The line at the end of a buffer that ends where
+    the decoded text ends is known from :attr:`TextFile.line_breaks`, so a number is
+    counted from the nearest known point, forwards or backwards.
+    """
+
+    __slots__ = ("buf", "at", "line")
+
+    def __init__(self) -> None:
+        self.buf, self.at, self.line = "", 0, 1
+
+    def reset(self, buf: str, end_line: int) -> None:
+        """A new buffer whose end is on line ``end_line``."""
+        self.buf, self.at, self.line = buf, len(buf), end_line
+
+    def __call__(self, pos: int) -> int:
+        """The line number at ``buf[pos]``."""
+        if pos >= self.at:
+            self.line += self.buf.count("\n", self.at, pos)
+        else:
+            self.line -= self.buf.count("\n", pos, self.at)
+        self.at = pos
+        return self.line
+
+
 def open_text(path: str | Path, encoding: str, chunk: int = 1 << 20) -> TextFile:
     """Open an export for streaming (see the module docstring); ``chunk``: bytes decoded at a time."""
     return TextFile(path, encoding, chunk)

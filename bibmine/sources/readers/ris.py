@@ -21,7 +21,8 @@ continuations of the previous tag's value (joined with a space).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import repeat
 from operator import contains
 from pathlib import Path
@@ -53,7 +54,14 @@ from bibmine.sources.readers._fieldnorm import (
     serial_numbers,
     texts,
 )
-from bibmine.sources.readers._textio import TextFile, bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
+from bibmine.sources.readers._textio import (
+    LineNumbers,
+    TextFile,
+    bad_bytes,
+    leftover_bad_bytes,
+    open_text,
+    with_bad_bytes,
+)
 from bibmine.sources.readers.base import ReaderSpec, ReadResult, parse_year
 
 _UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -107,16 +115,19 @@ def read_ris(path: Path, encoding: str) -> ReadResult:
 
 
 def _cut(fh: TextFile) -> ReadResult:
-    start = 0  # line where the last record began (kept after it: see the lone ER line below)
-    line, at = 1, 0  # the line number at buf[at]
+    lines = LineNumbers()  # line numbers are counted only for rejects and undecodable bytes
+    # the record begun last: its position in buf, or (-1) its line once in an earlier buffer (0: none
+    # yet); a lone ER line is reported at it, as the line-by-line reader did
+    begun, begun_line = -1, 0
     rec = -1  # where the current record begins in buf; -1 between records
     scan = 0  # inside a record: the first line not yet looked at
     tail = ""
     for data in _with_end(fh.chunks()):
         eof = not data
         buf = tail + data
+        lines.reset(buf, fh.line_breaks + 1)
         limit = len(buf) if eof else buf.rfind("\n") + 1  # whole lines only, until the end of the file
-        find, count = buf.find, buf.count
+        find = buf.find
         pos = 0
         while True:
             if rec < 0:
@@ -125,38 +136,42 @@ def _cut(fh: TextFile) -> ReadResult:
                     break
                 nl = find("\n", pos, limit)
                 end = limit if nl < 0 else nl + 1
-                line, at = line + count("\n", at, pos), pos
                 if buf.startswith("ER", pos) and _is_tag(buf[pos:end]):  # an ER line alone
                     raw = buf[pos:end]
-                    bad = bad_bytes(fh, line, f"line {start or line}", raw) if fh.issues else None
-                    yield bad or _finish(raw, start or line)
+                    line = (lines(begun) if begun >= 0 else begun_line) or lines(pos)
+                    bad = bad_bytes(fh, lines(pos), f"line {line}", raw) if fh.issues else None
+                    yield bad or _finish(raw, partial(int, line))
                     pos = end
                     continue
-                rec, start, scan = pos, line, end
+                rec, begun, scan = pos, pos, end
             j = _next_er_or_ty(buf, scan, limit)
             if j < 0:
                 scan = limit  # neither in the whole lines read so far
                 break
             nl = find("\n", j + 1, limit)
             end = limit if nl < 0 else nl + 1
-            line, at = line + count("\n", at, j + 1), j + 1
             if buf.startswith("TY", j + 1):  # the next record begins before this one ends
+                line = lines(j + 1)
                 reason = f"RIS record has no ER line before the next TY at line {line}"
-                reject = Reject(location=f"line {start}", reason=reason, raw=buf[rec : j + 1])
+                reject = Reject(location=f"line {lines(rec)}", reason=reason, raw=buf[rec : j + 1])
                 yield with_bad_bytes(reject, fh, line - 1)
-                rec, start, scan = j + 1, line, end
+                rec, begun, scan = j + 1, j + 1, end
                 continue
             raw = buf[rec:end]
-            bad = bad_bytes(fh, line, f"line {start}", raw) if fh.issues else None
-            yield bad or _finish(raw, start)
+            bad = bad_bytes(fh, lines(j + 1), f"line {lines(rec)}", raw) if fh.issues else None
+            yield bad or _finish(raw, partial(lines, rec))
             rec, pos = -1, end
         if eof:
             if rec >= 0:
                 reason = "RIS record truncated: the file ends before its ER line"
-                yield with_bad_bytes(Reject(location=f"line {start}", reason=reason, raw=buf[rec:limit]), fh, 1 << 62)
+                reject = Reject(location=f"line {lines(rec)}", reason=reason, raw=buf[rec:limit])
+                yield with_bad_bytes(reject, fh, 1 << 62)
             return
         keep = rec if rec >= 0 else min(pos, limit)  # the text still needed: the open record or a cut line
-        line, at = line + count("\n", at, keep), 0
+        if begun >= 0 and begun < keep:
+            begun, begun_line = -1, lines(begun)
+        elif begun >= 0:
+            begun -= keep
         tail = buf[keep:]
         if rec >= 0:
             rec, scan = 0, scan - keep
@@ -214,14 +229,16 @@ def _fields(raw: str) -> list[tuple[str, str]]:
     return [(t, v) for t, v in fields]
 
 
-def _finish(raw: str, start: int) -> Record | Reject:
+def _finish(raw: str, start: Callable[[], int]) -> Record | Reject:
+    """Record (or Reject) for one record's text; ``start()``: the line it starts on (counted for a reject)."""
     try:
         return _build(_fields(raw), raw, start)
     except Exception as exc:  # a malformed record must not stop the file; it is quarantined
-        return Reject(location=f"line {start}", reason=f"cannot read RIS record: {type(exc).__name__}: {exc}", raw=raw)
+        reason = f"cannot read RIS record: {type(exc).__name__}: {exc}"
+        return Reject(location=f"line {start()}", reason=reason, raw=raw)
 
 
-def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reject:
+def _build(fields: list[tuple[str, str]], raw: str, start: Callable[[], int]) -> Record | Reject:
     by: dict[str, list[str]] = {}
     for tag, value in fields:
         value = value.strip()
@@ -235,9 +252,9 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
         if alias in by:
             by.setdefault(tag, []).extend(by.pop(alias))
     if not by:
-        return Reject(location=f"line {start}", reason="ER line without a record before it", raw=raw)
+        return Reject(location=f"line {start()}", reason="ER line without a record before it", raw=raw)
     if "TY" not in by:
-        return Reject(location=f"line {start}", reason="RIS record has no TY (type of reference) line", raw=raw)
+        return Reject(location=f"line {start()}", reason="RIS record has no TY (type of reference) line", raw=raw)
     get = by.get
     first = {tag: values[0] for tag, values in by.items()}.get  # the first value of a tag, or None
     extra: dict[str, str] = {}
@@ -261,7 +278,7 @@ def _build(fields: list[tuple[str, str]], raw: str, start: int) -> Record | Reje
     if doi is None:
         doi = next((d for u in urls if "doi.org/" in u and (d := normalize_doi(u))), None)
     if not titles and not doi:
-        return Reject(location=f"line {start}", reason="RIS record has neither a title (TI/T1) nor a DOI", raw=raw)
+        return Reject(location=f"line {start()}", reason="RIS record has neither a title (TI/T1) nor a DOI", raw=raw)
 
     authors = [a for a in map(make_author, get("AU", ())) if a is not None]
     # Scopus writes author and index keywords as the same KW lines: both land in

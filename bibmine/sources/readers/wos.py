@@ -23,7 +23,14 @@ from operator import contains, itemgetter
 from pathlib import Path
 
 from bibmine.record import Record, Reject
-from bibmine.sources.readers._textio import TextFile, bad_bytes, leftover_bad_bytes, open_text, with_bad_bytes
+from bibmine.sources.readers._textio import (
+    LineNumbers,
+    TextFile,
+    bad_bytes,
+    leftover_bad_bytes,
+    open_text,
+    with_bad_bytes,
+)
 from bibmine.sources.readers._wos_fields import (
     KNOWN_TAGS,
     LIST_TAGS,
@@ -66,7 +73,7 @@ def read_wos_plaintext(path: Path, encoding: str) -> ReadResult:
     valid in the file's encoding is quarantined naming their line and byte offset.
     """
     with open_text(path, encoding, _CHUNK) as fh:
-        lines = _Lines()
+        lines = LineNumbers()
         for start, er, text, raw in _record_blocks(_text_chunks(fh), lines):
             if raw is None:
                 reason = "record is not terminated by an ER line (file truncated?)"
@@ -83,33 +90,6 @@ def read_wos_plaintext(path: Path, encoding: str) -> ReadResult:
                 reason = f"cannot read WoS record: {type(exc).__name__}: {exc}"
                 yield Reject(location=f"line {lines(start)}", reason=reason, raw=raw)
         yield from leftover_bad_bytes(fh)
-
-
-class _Lines:
-    """Line numbers of positions in the current buffer, counted only when asked.
-
-    Only rejects and undecodable bytes need a line number; counting the line breaks of
-    every record cost 2 us a record.  The line number at the end of a buffer is known from
-    the count the decoder keeps, so a number is counted from the nearest known point.
-    """
-
-    __slots__ = ("buf", "at", "line")
-
-    def __init__(self) -> None:
-        self.buf, self.at, self.line = "", 0, 1
-
-    def reset(self, buf: str, end_line: int) -> None:
-        """A new buffer whose end is on line ``end_line``."""
-        self.buf, self.at, self.line = buf, len(buf), end_line
-
-    def __call__(self, pos: int) -> int:
-        """The line number at ``buf[pos]``."""
-        if pos >= self.at:
-            self.line += self.buf.count("\n", self.at, pos)
-        else:
-            self.line -= self.buf.count("\n", pos, self.at)
-        self.at = pos
-        return self.line
 
 
 def _text_chunks(fh: TextFile) -> Iterator[tuple[str, int]]:
@@ -134,7 +114,7 @@ def _text_chunks(fh: TextFile) -> Iterator[tuple[str, int]]:
         yield "\n", fh.line_breaks + 1
 
 
-def _record_blocks(chunks: Iterator[tuple[str, int]], lines: _Lines) -> Iterator[tuple[int, int, str, str | None]]:
+def _record_blocks(chunks: Iterator[tuple[str, int]], lines: LineNumbers) -> Iterator[tuple[int, int, str, str | None]]:
     """(start, ER line start, text, raw) of each record: positions in the buffer that ``lines``
     numbers (they hold until the next record is asked for).
 
