@@ -293,15 +293,12 @@ def _link_addresses(lines: list[str], authors: list[Author]) -> list[Affiliation
                 for a in authors:
                     by_name.setdefault(a.name, a)
                     by_name.setdefault(a.normalized or a.name, a)
-            targets = [a for n in names if (a := _find(by_name, n.strip())) is not None]
+            get = by_name.get
+            targets = [a for n in map(str.strip, names) if (a := get(n) or get(person_key(n))) is not None]
         for a in targets:
             if i not in a.affiliations:
                 a.affiliations.append(i)
     return affiliations
-
-
-def _find(by_name: dict[str, Author], name: str) -> Author | None:
-    return by_name.get(name) or by_name.get(person_key(name))
 
 
 def _link_person_ids(f: Fields, authors: list[Author]) -> None:
