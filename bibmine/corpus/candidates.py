@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 _BINS = 128  # characters counted modulo 128: collisions only loosen the bound
+_INT16 = "int16"  # the counts' type for titles shorter than 32,768 characters (numpy dtypes equal their names)
 HIST_MIN = 12  # a block slice at least this long is filtered by character counts before rapidfuzz
 BLOCK_ENTRIES = 50_000  # titles of the cached blocks: about 15 MB with their counts, however large the import
 
@@ -59,24 +60,33 @@ def char_counts(strings: list[str]) -> np.ndarray:
 class Probe:
     """A record's title keys as the character-count filter needs them (computed on first use)."""
 
-    __slots__ = ("queries", "_counts", "_lens")
+    __slots__ = ("queries", "_counts", "_small", "_lens")
 
     def __init__(self, queries: list[str]):
         self.queries = queries
         self._counts: np.ndarray | None = None
+        self._small: np.ndarray | None = None
         self._lens: list[int] = []
 
-    def counts(self) -> tuple[np.ndarray, list[int]]:
+    def counts(self, dtype=None) -> tuple[np.ndarray, list[int]]:
+        """(counts, lengths); ``dtype`` int16: the counts capped at 32,767 in that type, which gives every
+        block of titles shorter than that (so int16 counts) the same minimums in fewer bytes."""
         if self._counts is None:
             self._counts = char_counts(self.queries)
             self._lens = [len(q) for q in self.queries]
-        return self._counts, self._lens
+        if dtype is None or dtype != _INT16:
+            return self._counts, self._lens
+        if self._small is None:
+            import numpy as np
+
+            self._small = np.minimum(self._counts, 32767).astype(np.int16)
+        return self._small, self._lens
 
 
 class KeyBlock:
     """The stored works of one blocking key, by the length of their title keys."""
 
-    __slots__ = ("lengths", "entries", "wids", "keys", "_counts", "_lens")
+    __slots__ = ("lengths", "entries", "wids", "keys", "_counts", "_scaled", "_cutoff")
 
     def __init__(self, cands: list[Candidate]):
         entries = []
@@ -89,7 +99,8 @@ class KeyBlock:
         self.entries = [c for _, _, c in entries]
         self.wids = {c.work_id for c in cands}
         self._counts: np.ndarray | None = None
-        self._lens: np.ndarray | None = None
+        self._scaled: np.ndarray | None = None  # title lengths times _cutoff / 200
+        self._cutoff: float | None = None
 
     def extend(self, cands: list[Candidate]) -> int:
         """Add works newer than every work of the block (a block that grew since it was built); returns the number
@@ -105,7 +116,7 @@ class KeyBlock:
                 entries.insert(i, cand)
                 added += 1
             self.wids.add(cand.work_id)
-        self._counts = self._lens = None
+        self._counts = self._scaled = None
         return added
 
     def within(self, lo: float, hi: float, probe: Probe | None = None, cutoff: float = 0.0) -> list[Candidate]:
@@ -118,14 +129,20 @@ class KeyBlock:
 
         if self._counts is None:
             self._counts = char_counts(self.keys)
-            self._lens = np.asarray(self.lengths, dtype=np.float64)
-        counts, lens = self._counts[i:j], self._lens[i:j]
-        qcounts, qlens = probe.counts()
-        keep = np.zeros(j - i, dtype=bool)
+        if self._scaled is None or self._cutoff != cutoff:
+            self._scaled = np.asarray(self.lengths, dtype=np.float64) * (cutoff / 200.0)
+            self._cutoff = cutoff
+        counts, needed = self._counts[i:j], self._scaled[i:j]
+        qcounts, qlens = probe.counts(counts.dtype)
+        keep = None
         for q in range(len(qlens)):
-            shared = np.minimum(counts, qcounts[q]).sum(axis=1)
-            # ratio = 200 * LCS / (la + lb) <= 200 * shared / (la + lb); one character of slack for rounding
-            keep |= 200.0 * (shared + 1) >= cutoff * (lens + qlens[q])
+            # ratio = 200 * LCS / (la + lb) <= 200 * shared / (la + lb): keep when 200 * (shared + 1) >=
+            # cutoff * (la + lb), i.e. shared >= la * cutoff / 200 + lb * cutoff / 200 - 1 (one character of
+            # slack for rounding, and a hair more so that the rearranged floats never drop a tie); a sum of
+            # minimums is at most a block title's length, so it fits the counts' type
+            shared = np.minimum(counts, qcounts[q]).sum(axis=1, dtype=counts.dtype)
+            passed = shared >= needed + (qlens[q] * cutoff / 200.0 - 1.0 - 1e-9)
+            keep = passed if keep is None else keep | passed
         entries = self.entries
         return [entries[i + k] for k in np.flatnonzero(keep).tolist()]
 
