@@ -281,15 +281,21 @@ def candidates_for(keys: list[str], stored: list[KeyBlock], local: list[Candidat
                                  for cand in block.within(lo, hi, probe, cutoff)}
     if local:
         seen: set[int] = set()
+        stored_wids = [block.wids for block in stored]
         for cand in local:
             wid = cand.work_id
-            if wid in seen or any(wid in block.wids for block in stored):
-                continue  # a stored work's candidate, or a work's later candidate in this chunk: never looked at
-            seen.add(wid)
-            sk = cand.title_keys if cand.sorted_keys is None else cand.sorted_keys
-            if len(sk) == 1:
-                if lo <= len(sk[0]) <= hi:
+            if wid in seen:
+                continue  # a work's later candidates in this chunk are never looked at
+            for wids in stored_wids:  # a plain loop: any() over a generator cost more than these few lookups
+                if wid in wids:
+                    break  # a stored work: its stored candidate stands
+            else:
+                seen.add(wid)
+                sk = cand.title_keys if cand.sorted_keys is None else cand.sorted_keys
+                if len(sk) == 1:
+                    if lo <= len(sk[0]) <= hi:
+                        out.setdefault(wid, cand)
+                elif any(lo <= len(b) <= hi for b in sk):
                     out.setdefault(wid, cand)
-            elif any(lo <= len(b) <= hi for b in sk):
-                out.setdefault(wid, cand)
     return list(out.values())
+
