@@ -6,7 +6,8 @@ On the benchmark's 50,000-record file (``scripts/bench_import.py``, ~1.4 KB a re
 rispy alone took 16-21 us a record (CPU time, per record / whole file) before any Record
 was built; cutting records at ``ER`` lines and splitting their tags with one regex pass
 (:func:`_fields`) takes ~3 us, and the whole reader runs at ~31,000 records/s CPU time
-(~19,000 on 2.7 KB Scopus records with 19 keywords).  rispy still supplies its
+(~19,000 on 2.7 KB Scopus records with 19 keywords; ~27,000 on the realistic benchmark's
+2.1 KB records with a Russian abstract, ``bench_import.py --realistic``).  rispy still supplies its
 ``TAG_KEY_MAPPING``: tags we do not map survive in ``Record.extra`` under rispy's name.
 The loop also gives what rispy cannot: the exact record text for ``Record.raw`` and a
 line number for every reject.

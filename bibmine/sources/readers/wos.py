@@ -8,9 +8,12 @@ The mapping of tags to Record fields is shared with the tab-delimited export
 
 Speed: the file is decoded in large chunks, split at ``ER`` lines with ``str.find``, and
 each record is split into fields with one regex, so Python-level work is per field, not
-per line (60 cited references are one CR field).  Well-formed records take a fast path
-with set operations; only a record that fails it is walked field by field to find the
-offending line.
+per line (60 cited references are one CR field).  Well-formed records take a fast path:
+set operations check the tags and the field dict is built with slices mapped in C; list
+values (authors, addresses, cited references) keep their continuation lines and are split
+there once.  Only a record that fails the fast path is walked field by field to find the
+offending line, and line numbers are counted only for rejects (:class:`LineNumbers`).
+``scripts/check_reader_output.py`` checks that a change leaves every record as it was.
 """
 
 from __future__ import annotations
