@@ -240,3 +240,21 @@ def test_new_works_enter_the_candidate_cache_as_they_would_be_read_back(tmp_path
         with c.transaction():
             [merged] = ing.add_many([_paper(3, "Long-term study of soil carbon in the Voronezh region.", "10.1/1")], b)
         assert merged.outcome == "merged" and ids[0] not in ing._cands.works
+
+
+def test_packed_records_keep_nul_bytes_and_markup_of_the_raw_text(tmp_path):
+    """The first NUL of a packed frame ends the JSON (which escapes control characters), so a raw text with NUL
+    bytes, markup or a lone surrogate comes back as read.  The record is INVENTED."""
+    from bibmine.corpus.ingest import prepare
+
+    raw = "TY  - JOUR\nTI  - Soil <i>carbon</i> \x00 of the Voronezh region \ud800\nDO  - 10.1/nul\nER  - "
+    record = Record(kind=Kind.ARTICLE, titles=[Text("Soil <i>carbon</i> \x00 of the Voronezh region")], year=2020,
+                    ids=Identifiers(doi="10.1/nul"), raw=raw, source="ris")
+    with Corpus(tmp_path / "c.sqlite") as c:
+        b = c.start_batch("file", "x.ris")
+        with c.transaction():
+            [result] = Ingestor(c).add_prepared([prepare(record, "ris", 1, compress=True)], b)
+        [source] = c.sources_of(result.uid)
+        assert source["raw"] == raw
+        assert json.loads(source["data"])["titles"][0]["text"] == "Soil <i>carbon</i> \x00 of the Voronezh region"
+        assert c.get(result.uid).titles[0].text == "Soil <i>carbon</i> \x00 of the Voronezh region"
