@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from itertools import chain, compress
 from operator import attrgetter, ge, is_not
 from pathlib import Path
@@ -49,6 +49,7 @@ def split_multi(value: str | None, sep: str = ";") -> list[str]:
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
+@lru_cache(maxsize=4096, typed=True)  # years and dates repeat in every export
 def parse_year(value: str | int | None) -> int | None:
     """First plausible four-digit year in the value, else None.
 

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
-from itertools import repeat
-from operator import contains
+from itertools import filterfalse, repeat
+from operator import contains, itemgetter
 from pathlib import Path
 
 import rispy
@@ -78,6 +78,7 @@ _ALIAS = {"A1": "AU", "T1": "TI", "N2": "AB", "Y1": "PY", "VO": "VL", "JA": "J2"
 _MAPPED_TAGS = "TY TI TT AB AU AD KW PY DA JO JF T2 J2 SN PB VL IS SP EP DO UR LA N1 C7 M3 DB AN ST"
 _MAPPED = frozenset(_MAPPED_TAGS.split())
 _CHUNK = 1 << 20  # bytes decoded at a time
+_FIRST = itemgetter(0)
 # blank lines between records (a whitespace-only last line without a line break too)
 _BLANK_LINES = re.compile(r"(?:[^\S\n]*\n)*(?:[^\S\n]+\Z)?")
 _ER_OR_TY = re.compile(r"\nER|\nTY")  # lines that end or cut a record (if tags)
@@ -257,7 +258,7 @@ def _build(fields: list[tuple[str, str]], raw: str, start: Callable[[], int]) ->
     if "TY" not in by:
         return Reject(location=f"line {start()}", reason="RIS record has no TY (type of reference) line", raw=raw)
     get = by.get
-    first = {tag: values[0] for tag, values in by.items()}.get  # the first value of a tag, or None
+    first = dict(zip(by, map(_FIRST, by.values()), strict=True)).get  # the first value of a tag, or None
     extra: dict[str, str] = {}
 
     ty = by["TY"][0]
@@ -336,7 +337,7 @@ def _build(fields: list[tuple[str, str]], raw: str, start: Callable[[], int]) ->
     )
     if "N1" in by:
         _notes(record, by["N1"], database)
-    for tag in [t for t in by if t not in _MAPPED]:
+    for tag in list(filterfalse(_MAPPED.__contains__, by)):
         key = rispy.TAG_KEY_MAPPING.get(tag, tag) if tag else "untagged"
         extra[key] = "; ".join(by[tag])
     return record
