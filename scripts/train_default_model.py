@@ -181,7 +181,7 @@ def main() -> None:
     card = model.card
     card["summary"] = SUMMARIES[RECIPE]
     card["recipe"] = RECIPE
-    for key in ("tfidf_params", "svm_params", "cnb_params"):
+    for key in ("tfidf_params", "svm_params", "cnb_params", "static_params", "dense_params"):
         if key in RECIPES[RECIPE]:
             card[key] = RECIPES[RECIPE][key]
     card["training_data"] = [r | {"weight": WEIGHTS.get(r["source"], r["weight"])} for r in card["training_data"]]
@@ -239,7 +239,12 @@ SUMMARIES = {"svm-zeroshot": (
     "linear SVM that learns every manual code of a record, complement naive Bayes, and zero-shot "
     "similarity to the rubric descriptions; the pooled probabilities are corrected for the training "
     "data's class prior (divided by prior^0.2). Trained on every labelled file. Needs scikit-learn, "
-    "numpy and scipy only.")}
+    "numpy and scipy only."), "svm-cnb-prior-static": (
+    "GRNTI level-1 (and level-2 within level-1) classifier for Russian and English scientific texts. "
+    "Candidate of issue 19's third round (recipe svm-cnb-prior-static, not shipped): the svm-cnb-prior pool "
+    "(stem TF-IDF: linear SVM on every manual code, complement naive Bayes, zero-shot similarity; prior^0.2 "
+    "correction) plus a logistic regression on static word-stem vectors distilled from the multilingual "
+    "Universal Sentence Encoder (a dictionary look-up per word; bibmine.rubrics.static).")}
 NOTES = [
     "Labels are noisy real manual assignments (a record's top_code is not always among its grnti_codes' sections).",
     "Training rows: every file of grnti/labeled with the weights of the training-data table, plus the names of "

