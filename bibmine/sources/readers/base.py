@@ -49,7 +49,6 @@ def split_multi(value: str | None, sep: str = ";") -> list[str]:
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 
 
-@lru_cache(maxsize=4096, typed=True)  # years and dates repeat in every export
 def parse_year(value: str | int | None) -> int | None:
     """First plausible four-digit year in the value, else None.
 
@@ -60,7 +59,12 @@ def parse_year(value: str | int | None) -> int | None:
         return None
     if isinstance(value, int):
         return value if 1500 <= value <= 2100 else None
-    m = _YEAR.search(str(value))
+    return _year_in(str(value))
+
+
+@lru_cache(maxsize=4096)  # years and dates repeat in every export
+def _year_in(text: str) -> int | None:
+    m = _YEAR.search(text)
     return int(m.group(1)) if m else None
 
 
