@@ -3,9 +3,9 @@
 Parsing an export and preparing its records (fingerprints, title and blocking keys,
 JSON) costs about as much CPU as matching and writing them; on a machine with two
 or more cores a reader process does the first half, packing each record too
-(:mod:`bibmine.corpus.rawtext`), except while the writer waits for it: then it leaves
-the packing of the next chunk to the writer, so neither process idles while the other
-works (packing is a fifth of the reader's time; the bytes stored are the same).  It sends chunks of
+(:mod:`bibmine.corpus.rawtext`): packed records are a third of the bytes to send.  (Leaving the
+packing to the writer while it waited for the reader was tried: the larger chunks cost both
+processes more to send and receive than the packing saved.)  It sends chunks of
 :class:`~bibmine.corpus.ingest.Prepared` records and rejects, msgpack-encoded,
 through a bounded queue (so memory stays flat however large the file).  Both paths
 yield the same chunks, so results do not depend on which one ran.
@@ -17,15 +17,14 @@ import gc
 import multiprocessing as mp
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator
-from functools import partial
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from queue import Full
 from typing import Protocol
 
 import msgspec
 
-from bibmine.corpus.ingest import Prepared, compact, prepare
+from bibmine.corpus.ingest import Prepared, prepare
 from bibmine.record import Record, Reject
 
 CHUNK = 1000  # records matched and written together
@@ -46,7 +45,6 @@ class Chunk(msgspec.Struct, array_like=True):
     rejects: list[Reject]
     stopped: str | None = None  # the reader could not go on (bad bytes, a cut file): why
     crashed: str | None = None  # a bug in a reader: its traceback
-    compact: bool = True  # False: the items are not packed yet, the receiving process packs them
 
 
 class ReaderCrashed(RuntimeError):
@@ -71,28 +69,22 @@ def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format
     yield from _from_process(args)
 
 
-def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, tolerance: int,
-            compact_here: Callable[[], bool] | None = None) -> Iterator[Chunk]:
-    """Chunks of prepared records; ``compact_here()``, asked at the start of each chunk, says whether this
-    process packs its records (None: always)."""
+def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, tolerance: int) -> Iterator[Chunk]:
     items: list[Prepared] = []
     rejects: list[Reject] = []
-    here = True
     try:
         for item in reader.read(path, encoding):
-            if not items and not rejects and compact_here is not None:
-                here = compact_here()
             if isinstance(item, Reject):
                 rejects.append(item)
             else:
-                items.append(prepare(item, default_format, tolerance, compress=here))
+                items.append(prepare(item, default_format, tolerance, compress=True))
             if len(items) + len(rejects) >= CHUNK:
-                yield Chunk(items, rejects, compact=here)
+                yield Chunk(items, rejects)
                 items, rejects = [], []
     except (UnicodeDecodeError, ValueError, OSError, RecursionError) as exc:
-        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__, compact=here)
+        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__)
         return
-    yield Chunk(items, rejects, compact=here)
+    yield Chunk(items, rejects)
 
 
 def _produce(args: tuple, queue) -> None:  # runs in the reader process
@@ -100,22 +92,13 @@ def _produce(args: tuple, queue) -> None:  # runs in the reader process
     encoder = msgspec.msgpack.Encoder()
     parent = os.getppid()
     try:
-        for chunk in _chunks(*args, compact_here=partial(_writer_busy, queue)):
+        for chunk in _chunks(*args):
             _put(queue, encoder.encode(chunk), parent)
     except _WriterGone:
         return
     except Exception:  # a reader bug: report it to the writer, which raises it
         _put(queue, encoder.encode(Chunk([], [], crashed=traceback.format_exc())), parent)
     _put(queue, None, parent)
-
-
-def _writer_busy(queue) -> bool:
-    """True while chunks wait in the queue (the writer is the slower process); an empty queue means the writer
-    waits for this process, which then leaves it the packing of the next chunk."""
-    try:
-        return queue.qsize() > 0
-    except NotImplementedError:  # macOS has no sem_getvalue: pack here, as before
-        return True
 
 
 class _WriterGone(Exception):
@@ -143,10 +126,6 @@ def _from_process(args: tuple) -> Iterator[Chunk]:
             chunk = decoder.decode(data)
             if chunk.crashed:
                 raise ReaderCrashed(f"{args[0]}: the {args[1].name} reader failed:\n{chunk.crashed}")
-            if not chunk.compact:
-                for item in chunk.items:
-                    compact(item)
-                chunk.compact = True
             yield chunk
     finally:
         if proc.is_alive():

@@ -184,41 +184,6 @@ def test_a_block_that_grows_is_extended_in_the_order_a_new_block_has():
     assert again is not first and [c.year for c in again.entries if c.work_id == 1] == [2021]
 
 
-def test_chunks_packed_by_the_writer_store_the_same_bytes(tmp_path):
-    """When the writer would wait, the reader process leaves it the packing of the next chunk; whichever process
-    packs, each source record is stored as the same bytes, so the corpus is the same."""
-    from bibmine.corpus import pipeline
-    from bibmine.corpus.ingest import compact
-    from bibmine.sources.files import open_export
-
-    opened = open_export(FIXTURE)
-    args = (FIXTURE, opened.reader, opened.encoding, opened.reader.name, 1)
-    turns = itertools.cycle([True, False])
-    by_reader = [it for chunk in pipeline._chunks(*args) for it in chunk.items]
-    unpacked = list(pipeline._chunks(*args, compact_here=lambda: next(turns)))
-    assert [chunk.compact for chunk in unpacked] == [True]  # the fixture is one chunk: packed where it was read
-    left = list(pipeline._chunks(*args, compact_here=lambda: False))
-    assert [chunk.compact for chunk in left] == [False] and all(it.raw_codec is None for it in left[0].items)
-    for it in left[0].items:
-        compact(it)
-    assert [(it.data, it.raw, it.raw_codec, it.fingerprint) for it in left[0].items] == \
-        [(it.data, it.raw, it.raw_codec, it.fingerprint) for it in by_reader]
-    assert {it.raw_codec for it in by_reader} == {"packed"}
-    # through the reader process, every chunk left to the writer: the same corpus as read in one process
-    def stored(processes: int) -> list[tuple]:
-        with Corpus(tmp_path / f"p{processes}.sqlite") as c:
-            import_files(c, [FIXTURE], processes=processes)
-            return c.db.execute("SELECT fingerprint, data, raw, raw_codec FROM source_records "
-                                "ORDER BY fingerprint").fetchall()
-
-    in_process = stored(1)
-    original, pipeline._writer_busy = pipeline._writer_busy, lambda queue: False
-    try:
-        assert stored(2) == in_process and len(in_process) > 3
-    finally:
-        pipeline._writer_busy = original
-
-
 def test_new_works_enter_the_candidate_cache_as_they_would_be_read_back(tmp_path):
     """A work the import writes is cached as the candidate the database would give (so it is not read back);
     one merged into afterwards is dropped and read again.  Records are INVENTED."""
