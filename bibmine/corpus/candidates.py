@@ -202,11 +202,6 @@ class CandidateCache:
         self.entries += len(block.entries)
         return block
 
-    def add(self, cand: Candidate) -> None:
-        """A work the import has just written, as :meth:`fill` would read it back (so it is not read back)."""
-        if len(self.works) < self.size:
-            self.works[cand.work_id] = cand
-
     def fill(self, db: sqlite3.Connection, work_ids: list[int]) -> None:
         missing = [wid for wid in work_ids if wid not in self.works]
         if len(self.works) + len(missing) > self.size:

@@ -196,8 +196,6 @@ class Ingestor(WorkEditor):
                 next_id += 1
                 self._pending.append((target, it))
                 self._new_pairs[target] = it.pairs  # most new works are never compared: no IdMap for them
-                # the candidate later chunks meet it as (title keys as stored: one empty key when there is none)
-                self._cands.add(Candidate(target, it.year, it.keys or [""], it.surname, it.sorted_keys or [""]))
                 self._uids[target] = uid
                 batch.n_new += 1
                 results.append(AddResult("new", uid))

@@ -184,29 +184,6 @@ def test_a_block_that_grows_is_extended_in_the_order_a_new_block_has():
     assert again is not first and [c.year for c in again.entries if c.work_id == 1] == [2021]
 
 
-def test_new_works_enter_the_candidate_cache_as_they_would_be_read_back(tmp_path):
-    """A work the import writes is cached as the candidate the database would give (so it is not read back);
-    one merged into afterwards is dropped and read again.  Records are INVENTED."""
-    from bibmine.corpus.candidates import CandidateCache
-
-    with Corpus(tmp_path / "c.sqlite") as c:
-        ing = Ingestor(c)
-        b = c.start_batch("file", "x")
-        untitled = Record(kind=Kind.ARTICLE, titles=[], year=2020, authors=[Author("Ivanov, I.")], raw="untitled",
-                          source="ris")
-        with c.transaction():
-            ing.add_many([_paper(1, "Long term study of soil carbon in the Voronezh region", "10.1/1"),
-                          _paper(2, "Sugar beet yield under frost in the Kursk region", None), untitled], b)
-        ids = [wid for (wid,) in c.db.execute("SELECT id FROM works ORDER BY id")]
-        fresh = CandidateCache()
-        fresh.fill(c.db, ids)
-        assert len(ids) == 3 and {w: ing._cands.works[w] for w in ids} == fresh.works
-        assert fresh.works[ids[2]].title_keys == [""]
-        with c.transaction():
-            [merged] = ing.add_many([_paper(3, "Long-term study of soil carbon in the Voronezh region.", "10.1/1")], b)
-        assert merged.outcome == "merged" and ids[0] not in ing._cands.works
-
-
 def test_packed_records_keep_nul_bytes_and_markup_of_the_raw_text(tmp_path):
     """The first NUL of a packed frame ends the JSON (which escapes control characters), so a raw text with NUL
     bytes, markup or a lone surrogate comes back as read.  The record is INVENTED."""
