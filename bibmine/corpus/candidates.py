@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 _BINS = 128  # characters counted modulo 128: collisions only loosen the bound
 _INT16 = "int16"  # the counts' type for titles shorter than 32,768 characters (numpy dtypes equal their names)
 HIST_MIN = 12  # a block slice at least this long is filtered by character counts before rapidfuzz
-BLOCK_ENTRIES = 50_000  # titles of the cached blocks: about 15 MB with their counts, however large the import
+BLOCK_ENTRIES = 100_000  # titles of the cached blocks: about 30 MB with their counts, however large the import
 
 
 def char_counts(strings: list[str]) -> np.ndarray:
@@ -154,7 +154,7 @@ class CandidateCache:
     starts again, so memory stays flat however large the import.
     """
 
-    def __init__(self, size: int = 20000):
+    def __init__(self, size: int = 60000):
         self.size = size
         self.works: dict[int, Candidate] = {}
         # KeyBlocks of the keys met, with the candidates they were built from: an unchanged block
