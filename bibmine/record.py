@@ -272,6 +272,8 @@ def _fold_char(c: str) -> str:
 
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_WORD = re.compile(r"\w+")
+_MARKUP = re.compile(r"<[^>]{1,20}>")
 
 
 def title_key(title: str | None) -> str:
@@ -282,8 +284,9 @@ def title_key(title: str | None) -> str:
     """
     if not title or is_placeholder(title):
         return ""
-    title = re.sub(r"<[^>]{1,20}>", " ", title)
-    return " ".join(_NON_WORD.sub(" ", fold(title)).split())
+    if "<" in title:
+        title = _MARKUP.sub(" ", title)
+    return " ".join(_WORD.findall(fold(title)))  # the runs of word characters: what is left between the rest
 
 
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.?[\s-]*){1,3}$", re.UNICODE)
