@@ -44,7 +44,6 @@ grouped CV an organization's unseen topics look like label errors) clearly worse
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -59,7 +58,6 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import train_default_model as tdm  # noqa: E402
 
 from bibmine.rubrics.evaluate import metrics  # noqa: E402
-from bibmine.rubrics.labels import LabeledSet, read_labels  # noqa: E402
 from bibmine.rubrics.train import LANGS, RECIPES, combine, make_ensemble, vocabulary_set  # noqa: E402
 
 CACHE = Path("/tmp/noise")
@@ -70,23 +68,7 @@ SHORT = {"gisnauka_samples_valid.csv": "gis", "egisu_moscow2025_a.csv": "egisu",
          "rusci_bench_grnti_sample20.jsonl": "rusci"}
 
 
-def log(*a):
-    print(time.strftime("%H:%M:%S"), *a, flush=True)
 
-
-def key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
-
-def load():
-    eval_texts = [t for f in tdm.EVAL for t in read_labels(tdm.DATA / "eval" / f).texts]
-    sets, _ = tdm.load_training(eval_texts)
-    data = LabeledSet(source="all")
-    source = []
-    for s in sets:
-        data.extend(s)
-        source += [s.source] * len(s)
-    return data, np.array(source, dtype=object)
 
 
 def training_arrays(data, source, idx):
@@ -169,9 +151,9 @@ def inner_oof(data, source, k, tr, classes, inner):
             t = time.time()
             ens = fit_variant(data, source, tr[itr], (), "none", None if inner == "full" else ("tfidf-svm",))
             p[ite] = proba_on(ens, [data.texts[i] for i in tr[ite]], classes)
-            log(f"  outer fold {k + 1}, inner fold {j + 1}/3 ({inner}) {time.time() - t:.0f}s")
+            tdm.log(f"  outer fold {k + 1}, inner fold {j + 1}/3 ({inner}) {time.time() - t:.0f}s")
         return p
-    return cached(f"oof-{inner}-{key(k, len(tr), int(tr.sum()))}", run)
+    return cached(f"oof-{inner}-{tdm.cache_key(k, len(tr), int(tr.sum()))}", run)
 
 
 def flag(rule, p, y, sets, classes):
@@ -229,11 +211,11 @@ def main() -> None:
     ap.add_argument("--folds", default="1,2,3", help="outer folds to run (1-based)")
     args = ap.parse_args()
     t0 = time.time()
-    data, source = load()
+    data, source = tdm.load_pooled()
     y = np.array(data.labels, dtype=object)
     folds = tdm.grouped_folds(data.groups, 3)
     run_folds = [int(f) - 1 for f in args.folds.split(",")]
-    log(f"{len(data)} rows, 3 grouped outer folds; running {[f + 1 for f in run_folds]}, inner {args.inner}")
+    tdm.log(f"{len(data)} rows, 3 grouped outer folds; running {[f + 1 for f in run_folds]}, inner {args.inner}")
     variants = [v for v in args.variants.split(",") if v]
     preds = {n: np.empty(len(data), dtype=object) for n in ["reference", *variants]}
     flagged_n, times = {}, {}
@@ -242,7 +224,7 @@ def main() -> None:
         tr, te = folds[k]
         te_texts = [data.texts[i] for i in te]
         t = time.time()
-        ref_key = key(BASE, k, len(tr), int(tr.sum()))
+        ref_key = tdm.cache_key(BASE, k, len(tr), int(tr.sum()))
         path = CACHE / f"ref-{ref_key}.npz"
         if path.exists():
             with np.load(path, allow_pickle=False) as z:
@@ -255,16 +237,16 @@ def main() -> None:
             np.savez(path, classes=classes.astype(str), p=p_ref)
         preds["reference"][te] = classes[p_ref.argmax(axis=1)]
         times[("reference", k)] = remember(path, time.time() - t)
-        log(f"fold {k + 1}: reference {times[('reference', k)]:.0f}s",
+        tdm.log(f"fold {k + 1}: reference {times[('reference', k)]:.0f}s",
             metrics(y[te], preds["reference"][te], [data.label_sets[i] for i in te]))
         t = time.time()
         oof = inner_oof(data, source, k, tr, classes, args.inner)
-        times[("inner", k)] = remember(CACHE / f"oof-{args.inner}-{key(k, len(tr), int(tr.sum()))}.npy",
+        times[("inner", k)] = remember(CACHE / f"oof-{args.inner}-{tdm.cache_key(k, len(tr), int(tr.sum()))}.npy",
                                        time.time() - t)
         tr_sets = [data.label_sets[i] for i in tr]
         oof_pred = classes[oof.argmax(axis=1)]
         oof_in = np.mean([c in s for c, s in zip(oof_pred, tr_sets, strict=True)])
-        log(f"fold {k + 1}: inner OOF ({args.inner}) {times[('inner', k)]:.0f}s; OOF accuracy on outer-train "
+        tdm.log(f"fold {k + 1}: inner OOF ({args.inner}) {times[('inner', k)]:.0f}s; OOF accuracy on outer-train "
             f"{np.mean(oof_pred == y[tr]):.4f}, in-set {oof_in:.4f}")
         for v in variants:
             rule, _, action = v.rpartition("-")
@@ -285,7 +267,7 @@ def main() -> None:
                 times[(v, k)] = time.time() - t
                 tpath.write_text(json.dumps({"s": times[(v, k)]}))
             preds[v][te] = classes[p.argmax(axis=1)]
-            log(f"fold {k + 1}: {v} flagged {len(ids)} of {len(tr)} {by_src}; {times[(v, k)]:.0f}s",
+            tdm.log(f"fold {k + 1}: {v} flagged {len(ids)} of {len(tr)} {by_src}; {times[(v, k)]:.0f}s",
                 metrics(y[te], preds[v][te], [data.label_sets[i] for i in te]))
     done = np.concatenate([folds[k][1] for k in run_folds])
     sets_all = data.label_sets

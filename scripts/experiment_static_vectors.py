@@ -15,8 +15,6 @@ training rows that repeat an eval text (as the pipeline does).
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -31,7 +29,6 @@ import train_default_model as tdm  # noqa: E402
 
 from bibmine.rubrics.classifiers import fit_temperature, softmax  # noqa: E402
 from bibmine.rubrics.evaluate import metrics  # noqa: E402
-from bibmine.rubrics.labels import LabeledSet, read_labels  # noqa: E402
 from bibmine.rubrics.train import RECIPES, combine, fit_model, vocabulary_set  # noqa: E402
 
 CACHE = tdm.CACHE / "static"
@@ -121,19 +118,6 @@ def expand(X, counts, M, beta: float):
     return normalize(sp.csr_matrix(X + beta * E)).astype(np.float32)
 
 
-def log(*a):
-    print(time.strftime("%H:%M:%S"), *a, flush=True)
-
-
-def load():
-    eval_texts = [t for f in tdm.EVAL for t in read_labels(tdm.DATA / "eval" / f).texts]
-    sets, _ = tdm.load_training(eval_texts)
-    data = LabeledSet(source="all")
-    source = []
-    for s in sets:
-        data.extend(s)
-        source += [s.source] * len(s)
-    return data, np.array(source, dtype=object)
 
 
 def fold_sets(data, source, tr):
@@ -146,13 +130,10 @@ def fold_sets(data, source, tr):
     return main, [(s, tdm.WEIGHTS[s.source]) for s in rest]
 
 
-def key(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
-
 
 def base_members(data, source, k, tr, te):
     """Probabilities of svm-cnb-prior's members on the fold's test rows (aligned to its classes), its prior."""
-    path = CACHE / f"base-{key(BASE, RECIPES[BASE], k, len(tr), int(np.sum(tr)))}.npz"
+    path = CACHE / f"base-{tdm.cache_key(BASE, RECIPES[BASE], k, len(tr), int(np.sum(tr)))}.npz"
     if path.exists():
         with np.load(path, allow_pickle=False) as z:
             return {n: z[n] for n in z.files}
@@ -173,7 +154,7 @@ def base_members(data, source, k, tr, te):
 
 
 def variant_proba(name, spec, data, source, k, tr, te, classes):
-    path = CACHE / f"var-{key(spec, k, len(tr), int(np.sum(tr)))}.npz"
+    path = CACHE / f"var-{tdm.cache_key(spec, k, len(tr), int(np.sum(tr)))}.npz"
     if path.exists():
         with np.load(path, allow_pickle=False) as z:
             return z["p"]
@@ -300,20 +281,20 @@ def main() -> None:
                     help="also score the pool with several variants at once (a concat/expand variant replaces "
                          "the SVM; its weight is ignored)")
     args = ap.parse_args()
-    data, source = load()
+    data, source = tdm.load_pooled()
     y = np.array(data.labels, dtype=object)
     folds = tdm.grouped_folds(data.groups, args.folds)
-    log(f"{len(data)} rows, {len(folds)} grouped folds")
+    tdm.log(f"{len(data)} rows, {len(folds)} grouped folds")
     bases, extras = [], {v: [] for v in args.variants.split(",") if v}
     for k, (tr, te) in enumerate(folds):
         t = time.time()
         b = base_members(data, source, k, tr, te)
         bases.append(b)
-        log(f"fold {k + 1}: base members in {time.time() - t:.0f}s")
+        tdm.log(f"fold {k + 1}: base members in {time.time() - t:.0f}s")
         for v in extras:
             t = time.time()
             extras[v].append(variant_proba(v, VARIANTS[v], data, source, k, tr, te, b["classes"].astype(object)))
-            log(f"fold {k + 1}: {v} in {time.time() - t:.0f}s")
+            tdm.log(f"fold {k + 1}: {v} in {time.time() - t:.0f}s")
     gis = source == "gisnauka_samples_valid.csv"
 
     def score(ps):
@@ -324,7 +305,7 @@ def main() -> None:
         g = metrics(y[gis], pred[gis], [data.label_sets[i] for i in np.flatnonzero(gis)])
         return f"{m['accuracy']:.4f} / {m['in_set_accuracy']:.4f} / {m['macro_f1']:.4f} | gis {g['accuracy']:.4f}"
 
-    log("base svm-cnb-prior (pooled from cache)", score([pooled(b) for b in bases]))
+    tdm.log("base svm-cnb-prior (pooled from cache)", score([pooled(b) for b in bases]))
     for combo in args.combine:
         parts = [(v, float(w)) for v, _, w in (c.partition(":") for c in combo.split(","))]
         for v, _ in parts:
@@ -339,15 +320,16 @@ def main() -> None:
                                                                                               "expand-svm")]
             extra = sum(w * p for p, w in adds) / sum(w for _, w in adds) if adds else None
             ps.append(pooled(b, extra, sum(w for _, w in adds), replace_svm=rep))
-        log(f"combined {combo}: {score(ps)}")
+        tdm.log(f"combined {combo}: {score(ps)}")
     for v, ps in extras.items():
         alone = score(ps)
-        log(f"{v}: alone {alone}")
+        tdm.log(f"{v}: alone {alone}")
         if VARIANTS[v].get("scorer") in ("concat-svm", "expand-svm"):
-            log(f"  {v} as the pool's SVM: {score([pooled(b, replace_svm=p) for b, p in zip(bases, ps, strict=True)])}")
+            as_svm = score([pooled(b, replace_svm=p) for b, p in zip(bases, ps, strict=True)])
+            tdm.log(f"  {v} as the pool's SVM: {as_svm}")
             continue
         for w in [float(x) for x in args.weights.split(",") if float(x) > 0]:
-            log(f"  {v} + base, weight {w}: {score([pooled(b, p, w) for b, p in zip(bases, ps, strict=True)])}")
+            tdm.log(f"  {v} + base, weight {w}: {score([pooled(b, p, w) for b, p in zip(bases, ps, strict=True)])}")
 
 
 if __name__ == "__main__":

@@ -69,6 +69,27 @@ def load_training(eval_texts):
 RECIPE = DEFAULT_RECIPE_NAME  # set by --recipe
 
 
+def pooled(sets: list[LabeledSet]) -> tuple[LabeledSet, np.ndarray]:
+    """The training files as one LabeledSet, with each row's file name (``source``) beside it."""
+    data = LabeledSet(source="all")
+    source: list[str] = []
+    for s in sets:
+        data.extend(s)
+        source += [s.source] * len(s)
+    return data, np.array(source, dtype=object)
+
+
+def load_pooled() -> tuple[LabeledSet, np.ndarray]:
+    """:func:`pooled` over the training files, rows that repeat an eval text dropped (the experiment scripts' data)."""
+    eval_texts = [t for f in EVAL for t in read_labels(DATA / "eval" / f).texts]
+    return pooled(load_training(eval_texts)[0])
+
+
+def cache_key(*parts) -> str:
+    """A short stable name for cached experiment results of ``parts``."""
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
+
 def fit_default(name: str, sets: list[LabeledSet], level2: bool = True) -> RubricModel:
     main, *rest = [s for s in sets if len(s)]
     return fit_model(name, main, [(s, WEIGHTS[s.source]) for s in rest], level2=level2, **RECIPES[RECIPE])
@@ -130,12 +151,7 @@ def main() -> None:
     eval_texts = [t for s in eval_sets.values() for t in s.texts]
     sets, dropped = load_training(eval_texts)
     log("training rows dropped as also in eval:", dropped)
-    data = LabeledSet(source="all")
-    source = []
-    for s in sets:
-        data.extend(s)
-        source += [s.source] * len(s)
-    source = np.array(source, dtype=object)
+    data, source = pooled(sets)
     log(f"{len(data)} training rows, {len(set(data.groups))} groups")
 
     t = time.time()
