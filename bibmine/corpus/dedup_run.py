@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bibmine.corpus.dedup import DedupConfig, title_keys
 from bibmine.corpus.ingest import Ingestor
-from bibmine.corpus.rawtext import load_record, record_json
+from bibmine.corpus.rawtext import load_record, record_text
 from bibmine.corpus.store import Corpus, now
 
 
@@ -92,7 +92,7 @@ def merge_report(corpus: Corpus, *, include_undone: bool = False) -> list[dict]:
         sql += " WHERE m.undone IS NULL"
     rows = [dict(row) for row in corpus._rows(sql + " ORDER BY m.id")]
     for row in rows:
-        row["source_data"] = record_json(row["source_data"])
+        row["source_data"] = record_text(row["source_data"])
     return rows
 
 

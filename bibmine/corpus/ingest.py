@@ -103,8 +103,8 @@ def prepare(record: Record, default_format: str, tolerance: int, *, compress: bo
     """Everything the corpus needs to know of a record before it meets the database.
 
     With ``compress`` the record is stored packed: its JSON and raw text in one zstd frame
-    (:mod:`bibmine.corpus.rawtext`), the raw text from the same UTF-8 bytes the fingerprint hashes
-    (the text is encoded once).
+    (:mod:`bibmine.corpus.rawtext`; without zstandard, its raw text compressed alone), the raw text from
+    the same UTF-8 bytes the fingerprint hashes (the text is encoded once).
     """
     fmt = record.source or default_format
     raw = record.raw if record.raw is not None else to_json(record).decode()
@@ -124,24 +124,12 @@ def prepare(record: Record, default_format: str, tolerance: int, *, compress: bo
                         surname, record.year, record.kind.value, record.title, record.ids.doi,
                         lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
                         sorted_keys=[sorted_key(k) for k in keys])
-    if compress:
-        compact(prepared, raw_bytes)
-    return prepared
-
-
-def compact(prepared: Prepared, raw_bytes: bytes | None = None) -> None:
-    """Store a prepared record compactly: packed (:mod:`bibmine.corpus.rawtext`), or its raw text compressed alone
-    where zstandard is missing.  The same bytes whichever process does it (the import's reader process, or the
-    writer when it would otherwise wait: :mod:`bibmine.corpus.pipeline`); a record compact already is left."""
-    if prepared.raw is None:
-        return
-    if raw_bytes is None:
-        raw_bytes = prepared.raw.encode("utf-8", "surrogatepass")
-    if can_pack():
-        prepared.data, prepared.raw_codec = pack(prepared.data, raw_bytes), PACKED
-    else:
+    if compress and can_pack():
+        prepared.data, prepared.raw_codec, prepared.raw = pack(data, raw_bytes), PACKED, None
+    elif compress:
         prepared.raw_z, prepared.raw_codec = compress_bytes(raw_bytes)
-    prepared.raw = None
+        prepared.raw = None
+    return prepared
 
 
 class Ingestor(WorkEditor):

@@ -122,8 +122,6 @@ def decide(pairs: list[tuple[str, str]], keys: list[str], year: int | None, surn
         return decision
     passing: list[tuple[float, int]] = []
     seen: set[int] = set()
-    if not candidates:
-        return decision
     alike = _titles_alike(keys, candidates, config, queries)
     for cand in candidates:
         if cand.work_id in seen:

@@ -22,8 +22,8 @@ Older rows stay readable: ``raw_codec`` NULL is the text as read beside JSON tex
 >>> blob = pack(b'{"title":"Soils"}', "TI Soils".encode())
 >>> record_json(blob), decode_raw(None, PACKED, blob)
 (b'{"title":"Soils"}', 'TI Soils')
->>> record_json('{"title":"Soils"}')
-'{"title":"Soils"}'
+>>> record_json('{"title":"Soils"}'), record_text(blob)
+('{"title":"Soils"}', '{"title":"Soils"}')
 """
 
 from __future__ import annotations
@@ -62,6 +62,12 @@ def record_json(value: str | bytes) -> str | bytes:
     if isinstance(value, bytes) and value[:4] == ZSTD_MAGIC:
         return _unpack(value)[0]
     return value
+
+
+def record_text(value: str | bytes) -> str:
+    """:func:`record_json` as text, for what is shown or handed on (``Corpus.sources_of``, the merge report)."""
+    json_part = record_json(value)
+    return json_part.decode() if isinstance(json_part, bytes) else json_part
 
 
 def load_record(value: str | bytes) -> Record:

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from bibmine.corpus.rawtext import decode_raw, load_record, record_json
+from bibmine.corpus.rawtext import decode_raw, load_record, record_text
 from bibmine.record import Record, RubricAssignment
 
 DEFAULT_CORPUS = Path("corpus") / "bibmine.sqlite"
@@ -389,7 +389,7 @@ class Corpus:
         for row in rows:
             item = dict(row)
             item["raw"] = decode_raw(item.pop("raw"), item.pop("raw_codec"), item["data"])
-            item["data"] = _as_text(record_json(item["data"]))
+            item["data"] = record_text(item["data"])
             out.append(item)
         return out
 
@@ -445,10 +445,6 @@ class _Transaction:
 
     def __exit__(self, exc_type, exc, tb) -> None:
         self.db.execute("ROLLBACK" if exc_type else "COMMIT")
-
-
-def _as_text(value: str | bytes) -> str:
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def file_sha256(path: Path) -> str:
