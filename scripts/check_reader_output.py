@@ -67,24 +67,31 @@ def input_files(generated: Path) -> list[tuple[Path, str | None]]:
 # ---------------------------------------------------------------- generated inputs
 
 
-def _hostile_wos(text: str, rnd: random.Random) -> dict[str, bytes]:
-    """Variants of a WoS plain-text file (its first records) that readers must survive."""
-    records = text.split("\nER\n")[:60]
-    head = "\nER\n".join(records) + "\nER\n\nEF\n"
-    out = {
-        "wos_crlf.txt": head.replace("\n", "\r\n").encode(),
-        "wos_lone_cr.txt": head.replace("\n", "\r").encode(),
-        "wos_utf16.txt": b"\xff\xfe" + head.replace("\n", "\r\n").encode("utf-16-le"),
-        "wos_bom.txt": b"\xef\xbb\xbf" + head.encode(),
-    }
+def _byte_variants(head: str, name: str, rnd: random.Random) -> dict[str, bytes]:
+    """The file ``head`` with other line ends, UTF-16, a BOM, stray bytes, and cut short (``name``: "wos_{}.txt")."""
     data = head.encode()
     bad = bytearray(data)
     for _ in range(8):  # stray bytes: a lone continuation byte, 0xff, a cut 2-byte sequence
         at = rnd.randrange(len(bad))
         bad[at:at] = rnd.choice([b"\xff", b"\x80", b"\xc3", b"\xd0"])
-    out["wos_bad_bytes.txt"] = bytes(bad)
-    out["wos_cut_mid_record.txt"] = data[: len(data) // 2]
-    out["wos_cut_mid_line.txt"] = data[: len(data) // 3 + 7]
+    variants = {
+        "crlf": head.replace("\n", "\r\n").encode(),
+        "lone_cr": head.replace("\n", "\r").encode(),
+        "utf16": b"\xff\xfe" + head.replace("\n", "\r\n").encode("utf-16-le"),
+        "bom": b"\xef\xbb\xbf" + data,
+        "bad_bytes": bytes(bad),
+        "cut_mid_record": data[: len(data) // 2],
+        "cut_mid_line": data[: len(data) // 3 + 7],
+    }
+    return {name.format(kind): value for kind, value in variants.items()}
+
+
+def _hostile_wos(text: str, rnd: random.Random) -> dict[str, bytes]:
+    """Variants of a WoS plain-text file (its first records) that readers must survive."""
+    records = text.split("\nER\n")[:60]
+    head = "\nER\n".join(records) + "\nER\n\nEF\n"
+    out = _byte_variants(head, "wos_{}.txt", rnd)
+    data = head.encode()
     lead = next((i for i in range(len(data) // 2, len(data)) if data[i] >= 0xC0), None)  # cut inside a character
     if lead is not None:
         out["wos_cut_in_char.txt"] = data[: lead + 1]
@@ -128,20 +135,7 @@ def _hostile_ris(text: str, rnd: random.Random) -> dict[str, bytes]:
     """Variants of a RIS file (its first records) that readers must survive."""
     records = text.split("ER  - \n")[:60]
     head = "ER  - \n".join(records) + "ER  - \n"
-    out = {
-        "ris_crlf.ris": head.replace("\n", "\r\n").encode(),
-        "ris_lone_cr.ris": head.replace("\n", "\r").encode(),
-        "ris_utf16.ris": b"\xff\xfe" + head.replace("\n", "\r\n").encode("utf-16-le"),
-        "ris_bom.ris": b"\xef\xbb\xbf" + head.encode(),
-    }
-    data = head.encode()
-    bad = bytearray(data)
-    for _ in range(8):
-        at = rnd.randrange(len(bad))
-        bad[at:at] = rnd.choice([b"\xff", b"\x80", b"\xc3", b"\xd0"])
-    out["ris_bad_bytes.ris"] = bytes(bad)
-    out["ris_cut_mid_record.ris"] = data[: len(data) // 2]
-    out["ris_cut_mid_line.ris"] = data[: len(data) // 3 + 7]
+    out = _byte_variants(head, "ris_{}.ris", rnd)
     edited = []
     for i, rec in enumerate(records):
         lines = rec.split("\n")
