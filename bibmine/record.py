@@ -402,21 +402,30 @@ def guess_lang(text: str | None) -> str | None:
     """'ru' when Cyrillic letters dominate, 'en' for Latin, None when there are no letters.
 
     A cheap script test, not a language identifier: good enough to tell the Russian
-    and English titles of a bilingual record apart.  Counted in C: Cyrillic
-    (U+0400-U+04FF) is exactly the UTF-8 lead bytes D0-D3, Latin letters are ASCII bytes.
+    and English titles of a bilingual record apart.  Counted in C: Cyrillic characters
+    (U+0400-U+04FF) are the UTF-16 code units whose high byte is 04, deleted in one pass from
+    the high bytes; at least half of the text Cyrillic -> 'ru' at once (Latin letters are
+    ASCII, at most len(text) - Cyrillic of them: a long Russian abstract needs no more); no
+    Cyrillic -> the first Latin letter decides; only mixed texts count their Latin letters
+    (in the Latin-1 bytes).
 
     >>> guess_lang("Почвы Воронежа (Voronezh)"), guess_lang("Soil"), guess_lang("1999"), guess_lang("")
     ('ru', 'en', None, None)
+    >>> guess_lang("Café"), guess_lang("1999 – 2000")
+    ('en', None)
     """
     if not text:
         return None
     if text.isascii():  # most vendor titles: one regex step finds a letter
         return "en" if _LATIN.search(text) else None
-    data = text.encode("utf-8", "surrogatepass")
-    cyr = data.count(0xD0) + data.count(0xD1) + data.count(0xD2) + data.count(0xD3)
-    lat = len(data) - len(data.translate(None, _LATIN_BYTES))
-    if cyr == 0 and lat == 0:
-        return None
+    high = text.encode("utf-16-be", "surrogatepass")[::2]  # surrogates (D8-DF) are never 04
+    cyr = len(high) - len(high.translate(None, b"\x04"))
+    if cyr == 0:
+        return "en" if _LATIN.search(text) else None
+    if 2 * cyr >= len(text):
+        return "ru"
+    latin1 = text.encode("latin-1", "ignore")  # ASCII letters keep their bytes
+    lat = len(latin1) - len(latin1.translate(None, _LATIN_BYTES))
     return "ru" if cyr >= lat else "en"
 
 

@@ -287,12 +287,17 @@ def test_elibrary_item_link_gives_the_elibrary_id():
     assert [r.ids.elibrary for r in records] == ["90000001", "90000002", "90000003", "90000004"]
 
 
-def test_text_lang_gives_guess_langs_answer():
-    """The readers' fast script guess (long Russian abstracts skip the Latin count) answers as guess_lang."""
+def test_guess_lang_counts_cyrillic_against_latin_letters():
+    """The fast script guess (a long Russian abstract skips the Latin count) answers as its definition: Cyrillic
+    characters (U+0400-U+04FF) against ASCII letters, 'ru' on a tie, None with neither."""
     import random
 
     from bibmine.record import guess_lang
-    from bibmine.sources.readers._shared import text_lang
+
+    def by_definition(text):
+        cyr = sum("\u0400" <= c <= "\u04ff" for c in text or "")
+        lat = sum(c.isascii() and c.isalpha() for c in text or "")
+        return None if cyr == lat == 0 else "ru" if cyr >= lat else "en"
 
     texts = ["", " ", "1999", "Café", "Почвы", "\ud800", "a\ud800б", "\U0001f600б", "\U00010400a", "ab" + "б" * 2,
              "abc" + "бв", "жж" + "x" * 3]
@@ -302,7 +307,7 @@ def test_text_lang_gives_guess_langs_answer():
     grnti = SAMPLES.parent / "grnti/labeled/gisnauka_samples_valid.csv"
     if grnti.is_file():
         texts += grnti.read_text(encoding="utf-8").splitlines()
-    assert [text_lang(t) for t in texts] == [guess_lang(t) for t in texts]
+    assert [guess_lang(t) for t in texts] == [by_definition(t) for t in texts]
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 97])

@@ -18,10 +18,10 @@ from bibmine.record import (
     Kind,
     Reference,
     Text,
+    guess_lang,
     normalize_doi,
     normalize_person,
 )
-from bibmine.sources.readers._shared import text_lang
 from bibmine.sources.readers._textio import open_text  # noqa: F401  (readers import it from here)
 from bibmine.sources.textutil import is_placeholder
 
@@ -71,11 +71,11 @@ def texts(values: Iterable[str | None], lang: str | None = None) -> list[Text]:
         text = clean(values[0])
         if not text or _short_placeholder(text):
             return []
-        return [Text(text, lang or text_lang(text))]
+        return [Text(text, lang or guess_lang(text))]
     out: list[Text] = []
     seen: list[str | None] = []
     for v in dedupe([c for v in values if (c := clean(v)) and not _short_placeholder(c)]):
-        guess = lang or text_lang(v)
+        guess = lang or guess_lang(v)
         out.append(Text(v, None if guess in seen and not lang else guess))
         seen.append(guess)
     return out

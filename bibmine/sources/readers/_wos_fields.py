@@ -24,11 +24,12 @@ from bibmine.record import (
     RubricAssignment,
     Text,
     Venue,
+    guess_lang,
     normalize_doi,
     normalize_orcid,
 )
 from bibmine.sources.readers._fieldnorm import kind_for, language_code
-from bibmine.sources.readers._shared import person_key, text_lang
+from bibmine.sources.readers._shared import person_key
 from bibmine.sources.readers.base import parse_int
 from bibmine.sources.textutil import unless_placeholder
 
@@ -156,9 +157,9 @@ def build_record(f: Fields, source: str, raw: str, sep: str = "\n") -> Record:
 
 
 def _texts(main: str | None, original: str | None) -> list[Text]:
-    texts = [Text(main, text_lang(main))] if main else []
+    texts = [Text(main, guess_lang(main))] if main else []
     if original:
-        texts.append(Text(original, text_lang(original)))
+        texts.append(Text(original, guess_lang(original)))
     return texts
 
 
