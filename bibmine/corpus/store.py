@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
 import sqlite3
@@ -83,8 +84,12 @@ def corpus_file_problem(path: Path, *, new_ok: bool = True) -> str | None:
     try:
         db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         try:
-            version = db.execute("PRAGMA user_version").fetchone()[0]
-            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            # one statement, so one snapshot: read apart, a process creating the corpus in between
+            # showed version 0 beside its committed tables, and the new corpus was called foreign
+            version, names = db.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version), "
+                "(SELECT json_group_array(name) FROM sqlite_master WHERE type='table')").fetchone()
+            tables = set(json.loads(names))
         finally:
             db.close()
     except sqlite3.Error as exc:
