@@ -75,21 +75,24 @@ def import_cmd(
     """Import export files into the corpus, deduplicating as records arrive."""
     from bibmine.corpus.importer import DiskFullError, import_files
 
-    with open_corpus(corpus, create=True) as c, progress("{task.fields[rate]}") as bar:
+    with (open_corpus(corpus, create=True) as c,
+          progress("{task.fields[records]}", "{task.fields[rate]}", eta=True, percent=True) as bar):
         tasks: dict[Path, int] = {}
 
-        def on_record(path: Path, n: int) -> None:
+        def on_progress(path: Path, n: int, done: int | None, size: int | None) -> None:
+            # the bar follows the bytes read where the reader tells them (share of the file, time left)
             if path not in tasks:
-                tasks[path] = bar.add_task(escape(path.name), total=None, rate="")
+                tasks[path] = bar.add_task(escape(path.name), total=size or None, records="", rate="")
             elapsed = bar.tasks[tasks[path]].elapsed or 1e-9
-            bar.update(tasks[path], completed=n, rate=f"{n / elapsed:,.0f} rec/s")
+            where = {"total": size, "completed": done} if size else {"completed": n}
+            bar.update(tasks[path], **where, records=f"{n:,} records", rate=f"{n / elapsed:,.0f} rec/s")
 
         def on_wait(message: str) -> None:
             err.print(escape(message), highlight=False)
 
         try:
             reports = import_files(c, files, format=format, fuzzy=not no_fuzzy, on_wait=on_wait,
-                                   config=DedupConfig(title_threshold=title_threshold), on_record=on_record)
+                                   config=DedupConfig(title_threshold=title_threshold), on_progress=on_progress)
         except DiskFullError as exc:
             bar.stop()
             err.print(f"[red]error[/red]: {escape(str(exc))}", highlight=False)

@@ -36,20 +36,24 @@ def open_corpus(path: Path, *, create: bool = False) -> Corpus:
     return corpus
 
 
-def progress(*fields: str, eta: bool = False, transient: bool = True, console: Console | None = None) -> Progress:
-    """A progress bar on stderr: spinner, description, bar, done/total, then each of ``fields`` (a format
-    such as ``"{task.fields[rate]}"``), the time elapsed and, with ``eta``, the time left."""
+def progress(*fields: str, eta: bool = False, transient: bool = True, console: Console | None = None,
+             percent: bool = False) -> Progress:
+    """A progress bar on stderr: spinner, description, bar, done/total (with ``percent``: the share done,
+    for a total that is no count, such as a file's bytes), then each of ``fields`` (a format such as
+    ``"{task.fields[rate]}"``), the time elapsed and, with ``eta``, the time left."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
         Progress,
         SpinnerColumn,
+        TaskProgressColumn,
         TextColumn,
         TimeElapsedColumn,
         TimeRemainingColumn,
     )
 
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+    done = TaskProgressColumn() if percent else MofNCompleteColumn()
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), done,
                *(TextColumn(f) for f in fields), TimeElapsedColumn()]
     if eta:
         columns += [TextColumn("ETA"), TimeRemainingColumn()]

@@ -64,10 +64,13 @@ def import_files(
     on_record: Callable[[Path, int], None] | None = None,
     processes: int | None = None,
     on_wait: Callable[[str], None] | None = None,
+    on_progress: Callable[[Path, int, int | None, int | None], None] | None = None,
 ) -> list[FileReport]:
     """Import each file; a bad file or record never stops the others.
 
-    ``on_record(path, n)`` is called after every chunk for progress display;
+    ``on_record(path, n)`` is called after every chunk for progress display, and
+    ``on_progress(path, n, bytes_read, bytes_total)`` with how far into the file that is (both None
+    where the reader does not tell: JSON, Parquet);
     ``processes``: 1 = read in this process, 2 = a reader process, None = by file size;
     ``on_wait(message)`` when another import holds the corpus and this one waits.
     A full disk stops the import with :class:`DiskFullError` (the corpus stays valid,
@@ -75,7 +78,8 @@ def import_files(
     """
     ingestor = Ingestor(corpus, config, fuzzy=fuzzy)
     with import_lock(corpus.path, on_wait), corpus.bulk_writes(), gc_paused():
-        return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record, processes=processes)
+        return [import_file(corpus, ingestor, Path(p), format=format, on_record=on_record, processes=processes,
+                            on_progress=on_progress)
                 for p in paths]
 
 
@@ -140,7 +144,8 @@ FULL_GC_AFTER = 1 << 30  # gen-1 collections before a full one while an import r
 
 
 def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str | None = None,
-                on_record: Callable[[Path, int], None] | None = None, processes: int | None = None) -> FileReport:
+                on_record: Callable[[Path, int], None] | None = None, processes: int | None = None,
+                on_progress: Callable[[Path, int, int | None, int | None], None] | None = None) -> FileReport:
     report = FileReport(path)
     try:
         opened = open_export(path, format)
@@ -156,6 +161,7 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     batch = corpus.start_batch("file", str(path), format=opened.reader.name, encoding=opened.encoding,
                                sha256=dataset_sha256(path))
     db = corpus.db
+    size = path.stat().st_size if on_progress and path.is_file() else None
     db.execute("BEGIN IMMEDIATE")
     n = since_commit = 0
     committed = _counts(batch)
@@ -178,6 +184,8 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
                 since_commit = 0
             if on_record:
                 on_record(path, n)
+            if on_progress:
+                on_progress(path, n, chunk.position, size if chunk.position is not None else None)
             if chunk.stopped:
                 # The reader could not go on (bytes that do not decode, a file cut short):
                 # what was read stays, and the failure is quarantined with where it happened.

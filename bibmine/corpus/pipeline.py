@@ -26,6 +26,7 @@ import msgspec
 
 from bibmine.corpus.ingest import Prepared, prepare
 from bibmine.record import Record, Reject
+from bibmine.sources.encoding import bytes_decoded
 
 CHUNK = 1000  # records matched and written together
 
@@ -45,6 +46,7 @@ class Chunk(msgspec.Struct, array_like=True):
     rejects: list[Reject]
     stopped: str | None = None  # the reader could not go on (bad bytes, a cut file): why
     crashed: str | None = None  # a bug in a reader: its traceback
+    position: int | None = None  # bytes of the file read so far (None: the reader does not tell)
 
 
 class ReaderCrashed(RuntimeError):
@@ -79,12 +81,20 @@ def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, 
             else:
                 items.append(prepare(item, default_format, tolerance, compress=True))
             if len(items) + len(rejects) >= CHUNK:
-                yield Chunk(items, rejects)
+                yield Chunk(items, rejects, position=bytes_decoded(path))
                 items, rejects = [], []
     except (UnicodeDecodeError, ValueError, OSError, RecursionError) as exc:
-        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__)
+        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__, position=bytes_decoded(path))
         return
-    yield Chunk(items, rejects)
+    yield Chunk(items, rejects, position=_size(path))
+
+
+def _size(path: Path) -> int | None:
+    """The whole file has been read: its size (None for a folder, a Parquet dataset)."""
+    try:
+        return path.stat().st_size if path.is_file() else None
+    except OSError:
+        return None
 
 
 def _produce(args: tuple, queue) -> None:  # runs in the reader process

@@ -13,12 +13,15 @@ stray byte never turns "Café" into "CafГ©" by switching the file to a legacy 
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 
@@ -171,6 +174,28 @@ def _codec_and_bom(encoding: str, head: bytes) -> tuple[str, int]:
     return name, 0
 
 
+# the files readers have open in this process, by absolute path (a DecodedText, or a binary file a reader
+# reads itself), so that an import can show how far into its file a reader is without every reader
+# handing its position over
+_OPEN: weakref.WeakValueDictionary[str, DecodedText | BinaryIO] = weakref.WeakValueDictionary()
+
+
+def follow_position(path: str | Path, fh: BinaryIO) -> None:
+    """Let :func:`bytes_decoded` tell how far a reader that reads ``path`` as bytes itself has got."""
+    _OPEN[os.path.abspath(path)] = fh
+
+
+def bytes_decoded(path: str | Path) -> int | None:
+    """How many bytes of ``path`` the reader reading it in this process has taken in (a
+    :class:`DecodedText` or a file given to :func:`follow_position`), or None when none is open."""
+    opened = _OPEN.get(os.path.abspath(path))
+    if opened is None:
+        return None
+    if isinstance(opened, DecodedText):
+        return None if opened._fh.closed else opened._bytes
+    return None if opened.closed else opened.tell()
+
+
 class DecodedText:
     """A text file opened for reading, decoded strictly in ``encoding`` chunk by chunk.
 
@@ -201,6 +226,7 @@ class DecodedText:
         self._eof = False
         self.issues: list[DecodeIssue] = []  # not yet taken by a reader
         self.issue_count = 0
+        _OPEN[os.path.abspath(self.path)] = self
 
     # ------------------------------------------------------------ context manager
 

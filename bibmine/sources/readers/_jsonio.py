@@ -30,6 +30,7 @@ from typing import Any
 import msgspec
 
 from bibmine.record import Record, Reject
+from bibmine.sources.encoding import follow_position
 from bibmine.sources.readers._jsondoc import iter_document
 from bibmine.sources.readers._textio import describe_issues, open_text
 
@@ -134,6 +135,7 @@ def _iter_lines(path: Path, encoding: str, fast: bool, layout: JsonLayout) -> It
 def _lines_of_bytes(path: Path, layout: JsonLayout) -> Iterator[Item]:
     offset = 0  # byte offset of the line
     with open(path, "rb") as fh:
+        follow_position(path, fh)
         for n, line, size, too_long in _bounded_lines(fh, b"\n"):
             start, offset = offset, offset + size
             if too_long:
