@@ -28,6 +28,7 @@ from bibmine.sources.encoding import EncodingError
 from bibmine.sources.files import UnknownFormatError, open_export
 
 COMMIT_EVERY = 20000  # records per transaction
+IDLE_COMMIT_MIN = 1000  # records written since the last commit before an idle writer commits and checkpoints
 
 
 class DiskFullError(RuntimeError):
@@ -165,9 +166,22 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     db.execute("BEGIN IMMEDIATE")
     n = since_commit = 0
     committed = _counts(batch)
+
+    def on_idle() -> None:
+        # the reader process is behind: commit and copy the log into the database file now, while
+        # this process would wait anyway, instead of all at once when the import ends
+        nonlocal since_commit, committed
+        if since_commit >= IDLE_COMMIT_MIN:
+            db.execute("COMMIT")
+            committed = _counts(batch)
+            corpus.checkpoint()
+            db.execute("BEGIN IMMEDIATE")
+            since_commit = 0
+
     try:
         for chunk in read_chunks(path, opened.reader, opened.encoding, default_format=opened.reader.name,
-                                 tolerance=ingestor.config.year_tolerance, processes=processes):
+                                 tolerance=ingestor.config.year_tolerance, processes=processes,
+                                 on_idle=on_idle):
             for reject in chunk.rejects:
                 batch.n_read += 1
                 corpus.quarantine(batch, str(path), reject.location, reject.reason, reject.raw)

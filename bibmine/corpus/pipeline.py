@@ -17,7 +17,7 @@ import gc
 import multiprocessing as mp
 import os
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from queue import Full
 from typing import Protocol
@@ -54,12 +54,13 @@ class ReaderCrashed(RuntimeError):
 
 
 def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format: str, tolerance: int,
-                processes: int | None = None) -> Iterator[Chunk]:
+                processes: int | None = None, on_idle: Callable[[], None] | None = None) -> Iterator[Chunk]:
     """Chunks of prepared records and rejects from ``path``, in file order, read by ``reader`` (the
     reader :func:`bibmine.corpus.importer.import_file` chose; this module imports no reader).
 
     ``processes``: 1 reads here, 2 uses a reader process; None decides by file size
-    and core count.
+    and core count.  ``on_idle()`` is called when the reader process has no chunk ready, before
+    this one waits for it (the writer's chance to do work that is not on the way).
     """
     if processes is None:
         big = path.stat().st_size >= MIN_BYTES_FOR_PROCESS
@@ -68,7 +69,7 @@ def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format
     if processes <= 1:
         yield from _chunks(*args)
         return
-    yield from _from_process(args)
+    yield from _from_process(args, on_idle)
 
 
 def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, tolerance: int) -> Iterator[Chunk]:
@@ -125,14 +126,18 @@ def _put(queue, item, parent: int) -> None:
                 raise _WriterGone from None
 
 
-def _from_process(args: tuple) -> Iterator[Chunk]:
+def _from_process(args: tuple, on_idle: Callable[[], None] | None = None) -> Iterator[Chunk]:
     ctx = mp.get_context("fork")  # the child needs nothing but what is imported already
     queue = ctx.Queue(maxsize=4)
     proc = ctx.Process(target=_produce, args=(args, queue), daemon=True)
     proc.start()
     decoder = msgspec.msgpack.Decoder(Chunk)
     try:
-        while (data := queue.get()) is not None:
+        while True:
+            if on_idle is not None and queue.empty():
+                on_idle()
+            if (data := queue.get()) is None:
+                break
             chunk = decoder.decode(data)
             if chunk.crashed:
                 raise ReaderCrashed(f"{args[0]}: the {args[1].name} reader failed:\n{chunk.crashed}")

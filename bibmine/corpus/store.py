@@ -212,10 +212,12 @@ class Corpus:
 
     @contextmanager
     def bulk_writes(self) -> Iterator[None]:
-        """Defer WAL checkpoints while a bulk import runs, then checkpoint once.
+        """Defer automatic WAL checkpoints while a bulk import runs, then checkpoint once.
 
         Measured: about twice the insert throughput for multi-KB rows, since pages are
-        not copied back into the database file again and again during the import.
+        not copied back into the database file again and again during the import.  The importer
+        checkpoints (:meth:`checkpoint`) only while it waits for its reader process, so most of the log
+        is copied by the time the import ends (20,000 real WoS records: 0.07 s left at the end, not 0.3 s).
         """
         self.db.execute("PRAGMA wal_autocheckpoint=0")
         try:
@@ -228,6 +230,11 @@ class Corpus:
                 if "full" not in str(exc):
                     raise
                 # no room to copy the log back: the WAL file stays, valid, and is checkpointed later
+
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds into the database file, as far as no reader stops it
+        (a passive checkpoint: it never waits)."""
+        self.db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)

@@ -76,3 +76,43 @@ def test_bytes_decoded_counts_what_a_decoder_has_read_while_it_is_open(tmp_path)
         text.readline()
         assert bytes_decoded(path) == 3 + 64
     assert bytes_decoded(path) is None
+
+
+def test_a_writer_waiting_for_the_reader_commits_and_checkpoints_meanwhile(tmp_path, monkeypatch):
+    """When the reader process is behind, the writer commits what it has written and copies the log into
+    the database file while it would wait anyway (else one transaction of 20,000 records and the whole
+    log copied at the end).  The reader is slowed down here, so another connection sees committed rows
+    before the import ends."""
+    import sqlite3
+    import time
+
+    import bibmine.corpus.pipeline as pipeline
+
+    real_prepare = pipeline.prepare
+    counter = iter(range(10**9))
+
+    def slow_prepare(*args, **kwargs):  # runs in the forked reader process
+        if next(counter) % 1000 == 999:
+            time.sleep(0.3)
+        return real_prepare(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "prepare", slow_prepare)
+    path = _ris(tmp_path / "slow.ris", 3500)
+    corpus_path = tmp_path / "c.sqlite"
+    seen, sizes = [], []
+
+    def look(p, n, done, total):
+        db = sqlite3.connect(f"{corpus_path.as_uri()}?mode=ro", uri=True)
+        seen.append((n, db.execute("SELECT count(*) FROM source_records").fetchone()[0]))
+        db.close()
+        sizes.append(corpus_path.stat().st_size)  # the database file itself, without its log
+
+    with Corpus(corpus_path) as c:
+        [report] = import_files(c, [path], processes=2, on_progress=look)
+    assert report.new == 3500
+    # after the 2nd and 3rd chunk the writer had waited for the reader: what it wrote before is committed
+    assert seen[0][0] == 1000 and seen[1] == (2000, 1000) and seen[2] == (3000, 2000)
+    # and copied them into the database file (without a checkpoint it keeps only the schema's pages)
+    assert sizes[0] < sizes[1] < sizes[2]
+    wal = corpus_path.with_name(corpus_path.name + "-wal")
+    assert not wal.exists() or wal.stat().st_size == 0  # the last checkpoint emptied the log
