@@ -42,9 +42,15 @@ _STOP = _load_stopwords()
 
 
 def title_keys(record: Record) -> list[str]:
+    """The comparable keys (:func:`title_key`) of a record's titles, each once, in order."""
+    return text_keys([t.text for t in record.titles])
+
+
+def text_keys(titles: list[str]) -> list[str]:
+    """:func:`title_keys` of title texts."""
     keys = []
-    for t in record.titles:
-        k = title_key(t.text)
+    for text in titles:
+        k = title_key(text)
         if k and k not in keys:
             keys.append(k)
     return keys
@@ -79,9 +85,15 @@ def key_sets(record: Record, keys: list[str], tolerance: int, *, surname: str | 
     record's first_author_surname when the caller has it already."""
     if surname is False:
         surname = record.first_author_surname
+    return year_key_sets(record.year, surname, keys, tolerance)
+
+
+def year_key_sets(year: int | None, surname: str | None, keys: list[str], tolerance: int
+                  ) -> tuple[list[str], set[str]]:
+    """:func:`key_sets` of a record's year, first author's surname and title keys."""
     words = _title_words(keys)
-    own = str(record.year) if record.year else "-"
-    years = [str(record.year + d) for d in range(-tolerance, tolerance + 1)] if record.year else ["-"]
+    own = str(year) if year else "-"
+    years = [str(year + d) for d in range(-tolerance, tolerance + 1)] if year else ["-"]
     lookup: list[str] = []
     authors: list[str] = []
     blocks: set[str] = set()
@@ -91,7 +103,7 @@ def key_sets(record: Record, keys: list[str], tolerance: int, *, surname: str | 
             keyset.append(f"t|{y}|{first}")
             keyset.append(f"e|{y}|{last}")
         lookup.extend(keyset)
-        if surname and record.year:
+        if surname and year:
             authors.append(f"a|{surname}|{y}")
             keyset.append(authors[-1])
         if y == own:

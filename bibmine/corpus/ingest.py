@@ -37,8 +37,10 @@ from bibmine.corpus.dedup import (
     key_sets,
     match_queries,
     sorted_key,
+    text_keys,
     title_keys,
     title_match,
+    year_key_sets,
 )
 from bibmine.corpus.matching import Decision, Place, decide, place_of, places_disagree
 from bibmine.corpus.rawtext import PACKED, can_pack, compress_bytes, load_record, pack
@@ -88,6 +90,9 @@ class Prepared(msgspec.Struct, array_like=True):
     sorted_keys: list[str] = []  # keys with their words sorted (dedup.sorted_key), for works.title_sorted
     raw_z: bytes | None = None  # the raw text compressed with raw_codec (bibmine.corpus.rawtext), unless packed
     raw_codec: str | None = None  # None (raw as read), 'packed' (raw inside data), 'zstd' or 'zlib' (raw_z)
+    # the title texts of a record prepared without its keys (prepare(keyed=False)): the writer computes keys,
+    # lookup, blocks and sorted_keys from them (add_keys); None once it has
+    titles: list[str] | None = None
 
     @property
     def stored_raw(self) -> str | bytes | None:
@@ -99,12 +104,15 @@ class Prepared(msgspec.Struct, array_like=True):
         return "bm" + self.fingerprint[:16]
 
 
-def prepare(record: Record, default_format: str, tolerance: int, *, compress: bool = False) -> Prepared:
+def prepare(record: Record, default_format: str, tolerance: int, *, compress: bool = False,
+            keyed: bool = True) -> Prepared:
     """Everything the corpus needs to know of a record before it meets the database.
 
     With ``compress`` the record is stored packed: its JSON and raw text in one zstd frame
     (:mod:`bibmine.corpus.rawtext`; without zstandard, its raw text compressed alone), the raw text from
-    the same UTF-8 bytes the fingerprint hashes (the text is encoded once).
+    the same UTF-8 bytes the fingerprint hashes (the text is encoded once).  Without ``keyed`` the title
+    and blocking keys are left to :func:`add_keys` (the reader process of an import is the slower one;
+    the writer computes them while it would wait).
     """
     fmt = record.source or default_format
     raw = record.raw if record.raw is not None else to_json(record).decode()
@@ -114,22 +122,32 @@ def prepare(record: Record, default_format: str, tolerance: int, *, compress: bo
     digest.update(raw_bytes)
     fingerprint = digest.hexdigest()
     record = msgspec.structs.replace(record, raw=None, id="bm" + fingerprint[:16])
-    keys = title_keys(record)
-    surname = record.first_author_surname
-    lookup, blocks = key_sets(record, keys, tolerance, surname=surname)
     rubrics = [(r.scheme, r.code, r.source, r.annotator or "", r.score)
                for r in record.rubrics if r.source in _TABLE_RUBRIC_SOURCES]
     data = to_json(record)
-    prepared = Prepared(fmt, raw, fingerprint, data, keys, record.ids.pairs(),
-                        surname, record.year, record.kind.value, record.title, record.ids.doi,
-                        lookup, sorted(blocks), rubrics, place_of(record.venue.volume, record.venue.pages),
-                        sorted_keys=[sorted_key(k) for k in keys])
+    prepared = Prepared(fmt, raw, fingerprint, data, [], record.ids.pairs(),
+                        record.first_author_surname, record.year, record.kind.value, record.title, record.ids.doi,
+                        [], [], rubrics, place_of(record.venue.volume, record.venue.pages),
+                        titles=[t.text for t in record.titles])
+    if keyed:
+        add_keys(prepared, tolerance)
     if compress and can_pack():
         prepared.data, prepared.raw_codec, prepared.raw = pack(data, raw_bytes), PACKED, None
     elif compress:
         prepared.raw_z, prepared.raw_codec = compress_bytes(raw_bytes)
         prepared.raw = None
     return prepared
+
+
+def add_keys(item: Prepared, tolerance: int) -> None:
+    """Fill the title keys, blocking keys and word-sorted keys of a record prepared without them."""
+    if item.titles is None:
+        return
+    keys = text_keys(item.titles)
+    lookup, blocks = year_key_sets(item.year, item.surname, keys, tolerance)
+    item.keys, item.lookup, item.blocks = keys, lookup, sorted(blocks)
+    item.sorted_keys = [sorted_key(k) for k in keys]
+    item.titles = None
 
 
 class Ingestor(WorkEditor):
@@ -160,6 +178,10 @@ class Ingestor(WorkEditor):
     def add_prepared(self, items: list[Prepared], batch: Batch) -> list[AddResult]:
         """:meth:`add_many` for records already :func:`prepare`-d (perhaps in another process)."""
         known = self._known_fingerprints([it.fingerprint for it in items])
+        tolerance = self.config.year_tolerance
+        for it in items:
+            if it.titles is not None and it.fingerprint not in known:  # a stored record needs no keys
+                add_keys(it, tolerance)
         self._lookup_ids(items)
         if self.fuzzy:
             # records whose identifier hits turn out to conflict are matched by title too

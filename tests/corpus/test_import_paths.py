@@ -200,3 +200,51 @@ def test_packed_records_keep_nul_bytes_and_markup_of_the_raw_text(tmp_path):
         assert source["raw"] == raw
         assert json.loads(source["data"])["titles"][0]["text"] == "Soil <i>carbon</i> \x00 of the Voronezh region"
         assert c.get(result.uid).titles[0].text == "Soil <i>carbon</i> \x00 of the Voronezh region"
+
+
+def test_keys_computed_by_the_writer_are_those_the_reader_computes():
+    """A record prepared without its keys (the reader process leaves them to the writer when the writer
+    waits) gets the same title, blocking and word-sorted keys from add_keys.  Records are INVENTED."""
+    from bibmine.corpus.ingest import add_keys, prepare
+
+    records = [
+        Record(kind=Kind.ARTICLE, titles=[Text("Почвы Воронежской области: <i>углерод</i>", lang="ru"),
+                                          Text("Soils of the Voronezh region: carbon", lang="en")],
+               authors=[Author(name="Ivanov, I. I.")], year=2020, ids=Identifiers(doi="10.1/keys"), raw="r1",
+               source="ris"),
+        Record(kind=Kind.ARTICLE, titles=[Text("Short")], year=None, raw="r2", source="ris"),
+        Record(kind=Kind.ARTICLE, titles=[], authors=[Author(name="Petrova, A.")], year=2019, raw="r3", source="ris"),
+    ]
+    for record in records:
+        keyed = prepare(record, "ris", 1, compress=True)
+        later = prepare(record, "ris", 1, compress=True, keyed=False)
+        assert later.keys == later.lookup == later.blocks == [] and later.titles == [t.text for t in record.titles]
+        add_keys(later, 1)
+        assert later.titles is None
+        assert (later.keys, later.lookup, later.blocks, later.sorted_keys) == (
+            keyed.keys, keyed.lookup, keyed.blocks, keyed.sorted_keys)
+    assert keyed.blocks == ["a|petrova|2019"] and prepare(records[0], "ris", 1).blocks == [
+        "a|ivanov|2020", "e|2020|voronezh region carbon", "e|2020|воронежской области углерод",
+        "t|2020|soils voronezh region", "t|2020|почвы воронежской области"]
+
+
+def test_an_import_gives_one_corpus_whichever_process_computes_the_keys(tmp_path, monkeypatch):
+    """The reader process computes a chunk's keys only while the writer is behind; the stored corpus is the
+    same either way (here: keys by the writer for every chunk, by the reader for every chunk)."""
+    import bibmine.corpus.pipeline as pipeline
+
+    real_chunks = pipeline._chunks
+    results = {}
+    for who in ("writer", "reader"):
+        monkeypatch.setattr(pipeline, "_chunks",
+                            lambda *a, who=who, **k: real_chunks(*a[:5], writer_behind=lambda: who == "reader"))
+        with Corpus(tmp_path / f"{who}.sqlite") as c:
+            import_files(c, [FIXTURE, FIXTURE.with_name("records.ris"), FIXTURE.with_name("scopus.csv")],
+                         processes=2)
+            results[who] = (
+                c.db.execute("SELECT uid, title_keys, title_sorted, first_author, n_sources FROM works "
+                             "ORDER BY id").fetchall(),
+                c.db.execute("SELECT * FROM blocks ORDER BY 1, 2").fetchall(),
+                c.db.execute("SELECT rule, score FROM merges ORDER BY source_record_id").fetchall())
+    assert results["writer"] == results["reader"]
+    assert len(results["writer"][2]) > 0  # the files' duplicates merged, by the same rules
