@@ -29,6 +29,7 @@ from bibmine.record import Record, Reject
 from bibmine.sources.encoding import bytes_decoded
 
 CHUNK = 1000  # records matched and written together
+KEYS_CHECK = 100  # records between two looks at which process is behind (see _produce)
 
 
 class FileReader(Protocol):
@@ -75,12 +76,13 @@ def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format
 def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, tolerance: int,
             writer_behind: Callable[[], bool] = lambda: True) -> Iterator[Chunk]:
     """Chunks of prepared records; their title and blocking keys are computed here only while
-    ``writer_behind()`` (else the writer computes them: see :func:`_produce`)."""
+    ``writer_behind()``, asked every :data:`KEYS_CHECK` records (else the writer computes them: see
+    :func:`_produce`)."""
     items: list[Prepared] = []
     rejects: list[Reject] = []
     keyed = writer_behind()
     try:
-        for item in reader.read(path, encoding):
+        for n, item in enumerate(reader.read(path, encoding), 1):
             if isinstance(item, Reject):
                 rejects.append(item)
             else:
@@ -88,6 +90,7 @@ def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, 
             if len(items) + len(rejects) >= CHUNK:
                 yield Chunk(items, rejects, position=bytes_decoded(path))
                 items, rejects = [], []
+            if n % KEYS_CHECK == 0:
                 keyed = writer_behind()
     except (UnicodeDecodeError, ValueError, OSError, RecursionError) as exc:
         yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__, position=bytes_decoded(path))
@@ -108,11 +111,11 @@ def _produce(args: tuple, queue) -> None:  # runs in the reader process
     encoder = msgspec.msgpack.Encoder()
     parent = os.getppid()
     # Which process computes the records' keys (~13 us a record) follows which one is behind: the reader
-    # while chunks wait in the queue (the writer is slower: a large corpus), else the writer, which would
-    # otherwise wait for the reader (measured on realistic WoS records: 20,000 +7%, 100,000 +2% when the
+    # while a chunk waits in the queue (the writer is slower: a large corpus, RIS), else the writer, which
+    # would otherwise wait for the reader (measured on realistic WoS records: 20,000 +7%, 100,000 +2% when the
     # writer always computes them, the reader then waiting for the writer)
     try:
-        for chunk in _chunks(*args, writer_behind=lambda: _waiting(queue) >= 2):
+        for chunk in _chunks(*args, writer_behind=lambda: _waiting(queue) >= 1):
             _put(queue, encoder.encode(chunk), parent)
     except _WriterGone:
         return
