@@ -32,6 +32,8 @@ import sqlite3
 from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from bibmine.corpus.dedup import Candidate, DedupConfig, match_queries, sorted_key
 
 if TYPE_CHECKING:
@@ -229,14 +231,14 @@ def lookup_blocks(db: sqlite3.Connection, keys: list[str], cap: int,
     if not keys:
         return {}
     cache = cache or CandidateCache()
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS probe_keys(key TEXT PRIMARY KEY) WITHOUT ROWID")
-    db.execute("DELETE FROM probe_keys")
-    db.executemany("INSERT OR IGNORE INTO probe_keys VALUES (?)", [(k,) for k in keys])
-    # one row per key, its work ids joined by SQLite (a prolific author's block is 200 rows otherwise)
+    # the chunk's keys go in as one JSON array (json_each), not row by row into a temporary table
+    # (measured: 8 us a record for those inserts on realistic RIS records); one row per key comes back,
+    # its work ids joined by SQLite (a prolific author's block is 200 rows otherwise)
     by_key = {key: list(map(int, wids.split(","))) for key, wids in db.execute(
-        "SELECT p.key, group_concat(b.work_id) FROM probe_keys p JOIN blocks b ON b.key = p.key "
-        "WHERE b.work_id <= coalesce((SELECT b2.work_id FROM blocks b2 WHERE b2.key = p.key "
-        "ORDER BY b2.work_id LIMIT 1 OFFSET ?), 9223372036854775807) GROUP BY p.key", (cap - 1,))}
+        "SELECT p.value, group_concat(b.work_id) FROM json_each(?) p JOIN blocks b ON b.key = p.value "
+        "WHERE b.work_id <= coalesce((SELECT b2.work_id FROM blocks b2 WHERE b2.key = p.value "
+        "ORDER BY b2.work_id LIMIT 1 OFFSET ?), 9223372036854775807) GROUP BY p.value",
+        (msgspec.json.encode(list(dict.fromkeys(keys))), cap - 1))}
     out: dict[str, KeyBlock] = {}
     todo: dict[str, list[int]] = {}
     for key, wids in by_key.items():
