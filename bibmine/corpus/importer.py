@@ -24,7 +24,7 @@ from bibmine.corpus.ingest import Ingestor
 from bibmine.corpus.parquet import ParquetSchemaError, open_dataset
 from bibmine.corpus.pipeline import Chunk, read_chunks
 from bibmine.corpus.store import Corpus, file_sha256
-from bibmine.sources.encoding import EncodingError
+from bibmine.sources.encoding import EncodingError, bytes_decoded
 from bibmine.sources.files import UnknownFormatError, open_export
 
 COMMIT_EVERY = 20000  # records per transaction
@@ -181,7 +181,7 @@ def import_file(corpus: Corpus, ingestor: Ingestor, path: Path, *, format: str |
     try:
         for chunk in read_chunks(path, opened.reader, opened.encoding, default_format=opened.reader.name,
                                  tolerance=ingestor.config.year_tolerance, processes=processes,
-                                 on_idle=on_idle):
+                                 on_idle=on_idle, position=bytes_decoded):
             for reject in chunk.rejects:
                 batch.n_read += 1
                 corpus.quarantine(batch, str(path), reject.location, reject.reason, reject.raw)

@@ -26,7 +26,6 @@ import msgspec
 
 from bibmine.corpus.ingest import Prepared, prepare
 from bibmine.record import Record, Reject
-from bibmine.sources.encoding import bytes_decoded
 
 CHUNK = 1000  # records matched and written together
 KEYS_CHECK = 100  # records between two looks at which process is behind (see _produce)
@@ -55,18 +54,21 @@ class ReaderCrashed(RuntimeError):
 
 
 def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format: str, tolerance: int,
-                processes: int | None = None, on_idle: Callable[[], None] | None = None) -> Iterator[Chunk]:
+                processes: int | None = None, on_idle: Callable[[], None] | None = None,
+                position: Callable[[Path], int | None] = lambda path: None) -> Iterator[Chunk]:
     """Chunks of prepared records and rejects from ``path``, in file order, read by ``reader`` (the
     reader :func:`bibmine.corpus.importer.import_file` chose; this module imports no reader).
 
     ``processes``: 1 reads here, 2 uses a reader process; None decides by file size
     and core count.  ``on_idle()`` is called when the reader process has no chunk ready, before
-    this one waits for it (the writer's chance to do work that is not on the way).
+    this one waits for it (the writer's chance to do work that is not on the way).  ``position(path)``:
+    how many bytes of the file the reader has taken in, in the process that reads (None: not known),
+    given with each chunk.
     """
     if processes is None:
         big = path.stat().st_size >= MIN_BYTES_FOR_PROCESS
         processes = 2 if big and (os.cpu_count() or 1) > 1 and "fork" in mp.get_all_start_methods() else 1
-    args = (path, reader, encoding, default_format, tolerance)
+    args = (path, reader, encoding, default_format, tolerance, position)
     if processes <= 1:
         yield from _chunks(*args)
         return
@@ -74,7 +76,8 @@ def read_chunks(path: Path, reader: FileReader, encoding: str, *, default_format
 
 
 def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, tolerance: int,
-            writer_behind: Callable[[], bool] = lambda: True) -> Iterator[Chunk]:
+            position: Callable[[Path], int | None], writer_behind: Callable[[], bool] = lambda: True
+            ) -> Iterator[Chunk]:
     """Chunks of prepared records; their title and blocking keys are computed here only while
     ``writer_behind()``, asked every :data:`KEYS_CHECK` records (else the writer computes them: see
     :func:`_produce`)."""
@@ -88,12 +91,12 @@ def _chunks(path: Path, reader: FileReader, encoding: str, default_format: str, 
             else:
                 items.append(prepare(item, default_format, tolerance, compress=True, keyed=keyed))
             if len(items) + len(rejects) >= CHUNK:
-                yield Chunk(items, rejects, position=bytes_decoded(path))
+                yield Chunk(items, rejects, position=position(path))
                 items, rejects = [], []
             if n % KEYS_CHECK == 0:
                 keyed = writer_behind()
     except (UnicodeDecodeError, ValueError, OSError, RecursionError) as exc:
-        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__, position=bytes_decoded(path))
+        yield Chunk(items, rejects, stopped=str(exc) or type(exc).__name__, position=position(path))
         return
     yield Chunk(items, rejects, position=_size(path))
 

@@ -237,7 +237,7 @@ def test_an_import_gives_one_corpus_whichever_process_computes_the_keys(tmp_path
     results = {}
     for who in ("writer", "reader"):
         monkeypatch.setattr(pipeline, "_chunks",
-                            lambda *a, who=who, **k: real_chunks(*a[:5], writer_behind=lambda: who == "reader"))
+                            lambda *a, who=who, **k: real_chunks(*a[:6], writer_behind=lambda: who == "reader"))
         with Corpus(tmp_path / f"{who}.sqlite") as c:
             import_files(c, [FIXTURE, FIXTURE.with_name("records.ris"), FIXTURE.with_name("scopus.csv")],
                          processes=2)
