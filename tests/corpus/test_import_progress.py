@@ -81,19 +81,22 @@ def test_bytes_decoded_counts_what_a_decoder_has_read_while_it_is_open(tmp_path)
 def test_a_writer_waiting_for_the_reader_commits_and_checkpoints_meanwhile(tmp_path, monkeypatch):
     """When the reader process is behind, the writer commits what it has written and copies the log into
     the database file while it would wait anyway (else one transaction of 20,000 records and the whole
-    log copied at the end).  The reader is slowed down here, so another connection sees committed rows
-    before the import ends."""
+    log copied at the end).  Here the reader starts each chunk after the first only once the writer has
+    stored the previous one, so the writer always waits; another connection sees committed rows before
+    the import ends."""
+    import multiprocessing
     import sqlite3
-    import time
 
     import bibmine.corpus.pipeline as pipeline
 
     real_prepare = pipeline.prepare
     counter = iter(range(10**9))
+    stored = multiprocessing.get_context("fork").Semaphore(0)  # released by the writer after each chunk
 
     def slow_prepare(*args, **kwargs):  # runs in the forked reader process
-        if next(counter) % 1000 == 999:
-            time.sleep(0.3)
+        n = next(counter)
+        if n and n % 1000 == 0:
+            assert stored.acquire(timeout=60), "the writer never stored the previous chunk"
         return real_prepare(*args, **kwargs)
 
     monkeypatch.setattr(pipeline, "prepare", slow_prepare)
@@ -106,6 +109,7 @@ def test_a_writer_waiting_for_the_reader_commits_and_checkpoints_meanwhile(tmp_p
         seen.append((n, db.execute("SELECT count(*) FROM source_records").fetchone()[0]))
         db.close()
         sizes.append(corpus_path.stat().st_size)  # the database file itself, without its log
+        stored.release()
 
     with Corpus(corpus_path) as c:
         [report] = import_files(c, [path], processes=2, on_progress=look)
