@@ -31,6 +31,8 @@ with a class prior estimated from that batch, without its labels.
   with the batch prior as a Dirichlet prior of strength K: pi_org = (sum_i q_i + K pi_batch) / (n + K), i.e.
   the organization's own EM prior blended with the batch's by n / (n + K).  Rows of the other files (their
   groups are single rows or one document's segments, not organizations) keep the batch prior.
+  ``finalK``: the package's ``bibmine.rubrics.collective.adapt_to_groups`` (the collective mode of
+  ``classify-file --group-column``) on the final probabilities only, anchored at the batch (``adapt_final``).
 - Scored: accuracy / in-set / macro-F1 over the 9,008 rows (``evaluate.metrics``), against the reference
   with a 95% bootstrap interval over organizations (``experiment_label_noise.group_bootstrap``), the
   baseline adapted the same way, and the change of the default-minus-baseline gap with its interval.
@@ -53,7 +55,9 @@ Result: negative for issue 19 (``docs/rubrics-models.md``, fifth round).  Refere
 oracle fold prior gives only +0.010).  Per organization (``org5_nb-em-cal-e3-shr0.5``): +0.0306 (95% over
 organizations +0.016 to +0.047), but the baseline gains +0.0347, so the gap moves -0.004 (-0.014 to +0.006).
 Eval once with ``file-em-cal-it1-shr0.5``: default 0.6037 / 0.7080 / 0.4734 (unadapted 0.6037 / 0.7080 /
-0.4643), baseline 0.5543 (0.5501).
+0.4643), baseline 0.5543 (0.5501).  The productized ``final5-em-e3-shr0.5`` (final probabilities, anchored
+at the fold batch, other files' rows not adapted): 0.5078 / 0.6302 / 0.3885, +0.0354 (+0.0196 to +0.0528),
+gap change +0.001 (-0.008 to +0.011); it ships as ``classify-file --group-column``.
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ import experiment_static_vectors as esv  # noqa: E402
 import train_default_model as tdm  # noqa: E402
 
 from bibmine.rubrics.classifiers import fit_temperature, softmax  # noqa: E402
+from bibmine.rubrics.collective import adapt_to_groups  # noqa: E402
 from bibmine.rubrics.evaluate import metrics  # noqa: E402
 
 CACHE = tdm.CACHE / "prior_shift"
@@ -163,7 +168,9 @@ def parse(variant):
     parts = variant.split("-")
     v = {"scope": parts[0], "method": parts[1], "cal": "cal", "iters": 100, "shr": 0.0, "src": "oof", "e": 1.0}
     for p in parts[2:]:
-        if p in ("cal", "raw"):
+        if p in ("egisu", "singles"):
+            v["batch"] = p
+        elif p in ("cal", "raw"):
             v["cal"] = p
         elif p.startswith("it"):
             v["iters"] = int(p[2:])
@@ -176,6 +183,8 @@ def parse(variant):
     scope = v["scope"]
     v["nobatch"] = scope.endswith("_nb")
     v["K"] = float(scope[3:].removesuffix("_nb")) if scope.startswith("org") else None
+    if scope.startswith("final"):  # the package's adapt_to_groups on the final probabilities
+        v["K"], v["cal"] = float(scope[5:]), "raw" if "cal" not in parts[2:] else "cal"
     return v
 
 
@@ -183,6 +192,8 @@ def adapt(v, f: Fold, T, src_of, oof_pred, oof_y, groups_te, is_org, source_te, 
     """Predictions (indexes into U) of variant ``v`` on fold ``f``; P_T = softmax(score / T); ``src_of(T)`` the
     prior P_T is calibrated for.  Returns the predictions and the fold batch's log(pi / src) (before shrinking).
     ``y_te`` (label indexes) only for the oracle rows (the true prior of the batch / organization)."""
+    if v["scope"].startswith("final"):
+        return adapt_final(v, f, T, groups_te, is_org)
     Te = T * v["e"]
     P, src = softmax(f.score / Te), src_of(Te)
     n_cls = len(src)
@@ -223,6 +234,29 @@ def adapt(v, f: Fold, T, src_of, oof_pred, oof_y, groups_te, is_org, source_te, 
     return pred, lr
 
 
+def adapt_final(v, f: Fold, T, groups_te, is_org):
+    """``finalK``: ``bibmine.rubrics.collective.adapt_to_groups`` on the final probabilities softmax(score / T +
+    ref_offset) (for the default at T = 1: what ``predict_proba`` returns; for the baseline, which has none, its
+    decision scores at the cross-fitted T), strength K, flatten ``eX``, shrink ``shrX``.  Groups: the EGISU
+    rows' organizations; the other rows ``None`` (not adapted), or their own single-row groups (``singles``).
+    The batch (the anchor's mean) is the whole CV test fold, or only its EGISU rows (``egisu``: a region's
+    export holds EGISU rows only).  Returns the predictions and the EGISU rows' mean log(adapted / P)."""
+    P = softmax(f.score / T + f.ref_offset)
+    groups = [g if org else None for g, org in zip(groups_te, is_org, strict=True)]
+    if v.get("batch") == "singles":
+        groups = [g if org else ("single", i) for i, (g, org) in enumerate(zip(groups_te, is_org, strict=True))]
+    kw = {"strength": v["K"], "flatten": v["e"], "shrink": v["shr"], "max_iter": v["iters"]}
+    Q = P.copy()
+    if v.get("batch") == "egisu":
+        rows = np.flatnonzero(is_org)
+        Q[rows] = adapt_to_groups(P[rows], [groups[i] for i in rows], **kw)
+    else:
+        Q = adapt_to_groups(P, groups, **kw)
+    lr = (np.log(np.maximum(Q[is_org], FLOOR)) - np.log(np.maximum(P[is_org], FLOOR))).mean(axis=0) \
+        if is_org.any() else np.zeros(P.shape[1])
+    return Q.argmax(axis=1), lr
+
+
 VARIANTS = [
     # one batch per CV test fold (~3,000 records)
     "batch-em-cal-it100-srccount", "batch-em-cal-shr0", "batch-em-cal-shr0.5", "batch-em-cal-it5-shr0",
@@ -240,6 +274,10 @@ VARIANTS = [
     # oracles: the true label frequencies of the batch / file / organization (upper bounds, not methods)
     "batch-oracle-cal-shr0", "file-oracle-cal-shr0", "org5-oracle-cal-shr0", "org5_nb-oracle-cal-shr0",
     "org5_nb-oracle-cal-shr0.5",
+    # the package's adapt_to_groups on the final probabilities, anchored at the batch (see adapt_final)
+    "final5-em-e3-shr0.5", "final5-em-e3-shr0.5-egisu", "final5-em-e3-shr0.5-singles", "final2-em-e3-shr0.5",
+    "final10-em-e3-shr0.5", "final5-em-e2-shr0.5", "final5-em-e5-shr0.5", "final5-em-e3-shr0.3",
+    "final5-em-e3-shr0.7",
 ]
 
 

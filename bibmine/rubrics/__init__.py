@@ -22,6 +22,7 @@ _TABLE = {
     "import_labels": "bibmine.rubrics.label_import",
     **dict.fromkeys(("Comparison", "compare", "predict_labels", "text_set_labels"), "bibmine.rubrics.comparison"),
     "Agreement": "bibmine.rubrics.agreement", "between_annotators": "bibmine.rubrics.agreement",
+    "adapt_to_groups": "bibmine.rubrics.collective",
 }
 __all__ = sorted(_TABLE)
 __getattr__, __dir__ = lazy_exports(__name__, _TABLE)

@@ -157,6 +157,10 @@ def classify_file(
     top_k: Annotated[int, typer.Option("--top-k", min=1, max=20, help="Rubrics per row.")] = 3,
     level: Annotated[int, typer.Option("--level", min=1, max=2, help="1: two-digit codes; 2: NN.NN.")] = 1,
     threshold: Annotated[float, typer.Option(help="Leave rubrics after the first empty below this score.")] = 0.0,
+    group_column: Annotated[str | None, typer.Option(
+        "--group-column", help="Collective mode (level 1): rows with the same non-empty value in this column (e.g. "
+        "the performing organization) have their rubric prior adapted together; empty values are left as "
+        "classified.")] = None,
 ) -> None:
     """Classify texts outside any corpus: OUT keeps IN's rows in order and adds rubric_i, score_i."""
     from bibmine.rubrics.files import classify_csv
@@ -176,13 +180,15 @@ def classify_file(
 
         try:
             info = classify_csv(m, src, out, _split(text_columns), top_k=top_k, level=level, threshold=threshold,
-                                progress=tick)
+                                progress=tick, group_column=group_column)
         except ValueError as exc:
             console.print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from exc
     rate = info["classified"] / info["seconds"] if info["seconds"] else 0.0
     typer.echo(f"{info['classified']} of {info['rows']} rows classified with {m.model_id} "
                f"({rate:,.0f} records/s) -> {out}")
+    if group_column is not None:
+        typer.echo(f"collective mode: rubric priors adapted per value of {group_column}, {info['groups']} groups")
     for row, what in list(info.get("bad_rows", {}).items())[:10]:
         console.print(f"[yellow]{src} row {row}: {what}; left unclassified (its rubric cells are empty)[/yellow]",
                       markup=True, highlight=False)

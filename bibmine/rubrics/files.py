@@ -54,17 +54,27 @@ def classify_csv(
     level: int = 1,
     threshold: float = 0.0,
     progress: Callable[[int, int], None] | None = None,
+    group_column: str | None = None,
 ) -> dict:
     """Write ``dst``: every row of ``src`` in order, plus ``rubric_1,score_1,...,rubric_k,score_k``.
 
     A row with no text in the text columns keeps empty rubric cells (its row number is
     returned under ``empty_rows``); so does a row holding bytes not valid in the file's encoding
     (``bad_rows``: row number -> the bytes and where they are); the run goes on.
+
+    ``group_column`` (level 1 only): the collective mode, rows with the same non-empty value there (e.g. the
+    performing organization of EGISU rows) have their class prior adapted together
+    (:func:`bibmine.rubrics.collective.adapt_to_groups`, the file being the batch); rows with an empty value
+    are classified as without it.  ``groups``: how many groups were adapted.
     """
     header, rows, encoding, bad = read_csv_rows(src)
     missing = [c for c in text_columns if c not in header]
     if missing:
         raise ValueError(f"{src}: no column {', '.join(missing)}; columns are: {', '.join(header)}")
+    if group_column is not None and group_column not in header:
+        raise ValueError(f"{src}: no group column {group_column}; columns are: {', '.join(header)}")
+    if group_column is not None and level != 1:
+        raise ValueError("the group column (collective mode) works with level 1 only")
     added = [name for i in range(1, top_k + 1) for name in (f"rubric_{i}", f"score_{i}")]
     clash = [c for c in added if c in header]
     if clash:
@@ -73,12 +83,26 @@ def classify_csv(
     todo = [i for i, t in enumerate(texts) if t and i + 2 not in bad]
     results: dict[int, list[tuple[str, float]]] = {}
     start = time.perf_counter()
+    probas = []
     for b in range(0, len(todo), BATCH):
         idx = todo[b : b + BATCH]
-        ranked = model.classify([texts[i] for i in idx], k=top_k, level=level, threshold=threshold)
-        results.update(zip(idx, ranked, strict=True))
+        if group_column is None:
+            ranked = model.classify([texts[i] for i in idx], k=top_k, level=level, threshold=threshold)
+            results.update(zip(idx, ranked, strict=True))
+        else:
+            probas.append(model.predict_proba([texts[i] for i in idx]))
         if progress:
             progress(min(b + BATCH, len(todo)), len(todo))
+    n_groups = 0
+    if group_column is not None and todo:
+        import numpy as np
+
+        from bibmine.rubrics.collective import adapt_to_groups
+
+        groups = [rows[i].get(group_column, "").strip() or None for i in todo]
+        n_groups = len({g for g in groups if g is not None})
+        proba = adapt_to_groups(np.vstack(probas), groups)
+        results.update(zip(todo, model.rank(proba, k=top_k, threshold=threshold), strict=True))
     elapsed = time.perf_counter() - start
     dst.parent.mkdir(parents=True, exist_ok=True)
     with dst.open("w", encoding="utf-8", newline="") as fh:
@@ -97,4 +121,5 @@ def classify_csv(
         "bad_rows": bad,
         "encoding": encoding,
         "seconds": elapsed,
+        "groups": n_groups,
     }
