@@ -174,26 +174,22 @@ def _codec_and_bom(encoding: str, head: bytes) -> tuple[str, int]:
     return name, 0
 
 
-# the files readers have open in this process, by absolute path (a DecodedText, or a binary file a reader
+# the binary files readers have open in this process, by absolute path (a DecodedText's, or one a reader
 # reads itself), so that an import can show how far into its file a reader is without every reader
 # handing its position over
-_OPEN: weakref.WeakValueDictionary[str, DecodedText | BinaryIO] = weakref.WeakValueDictionary()
+_OPEN: weakref.WeakValueDictionary[str, BinaryIO] = weakref.WeakValueDictionary()
 
 
 def follow_position(path: str | Path, fh: BinaryIO) -> None:
-    """Let :func:`bytes_decoded` tell how far a reader that reads ``path`` as bytes itself has got."""
+    """Let :func:`bytes_decoded` tell how far the reader of ``path`` has got in ``fh``, its binary file."""
     _OPEN[os.path.abspath(path)] = fh
 
 
 def bytes_decoded(path: str | Path) -> int | None:
-    """How many bytes of ``path`` the reader reading it in this process has taken in (a
-    :class:`DecodedText` or a file given to :func:`follow_position`), or None when none is open."""
+    """How many bytes of ``path`` the reader reading it in this process has taken in (its file given to
+    :func:`follow_position`; a :class:`DecodedText` gives its own), or None when none is open."""
     opened = _OPEN.get(os.path.abspath(path))
-    if opened is None:
-        return None
-    if isinstance(opened, DecodedText):
-        return None if opened._fh.closed else opened._bytes
-    return None if opened.closed else opened.tell()
+    return None if opened is None or opened.closed else opened.tell()
 
 
 class DecodedText:
@@ -226,7 +222,7 @@ class DecodedText:
         self._eof = False
         self.issues: list[DecodeIssue] = []  # not yet taken by a reader
         self.issue_count = 0
-        _OPEN[os.path.abspath(self.path)] = self
+        follow_position(self.path, self._fh)  # its offset is always _bytes: chunks are read whole
 
     # ------------------------------------------------------------ context manager
 
