@@ -29,6 +29,7 @@ from bibmine.record import Record, Reject
 
 CHUNK = 1000  # records matched and written together
 KEYS_CHECK = 100  # records between two looks at which process is behind (see _produce)
+QUEUE_CHUNKS = 4  # chunks the reader process may be ahead of the writer
 
 
 class FileReader(Protocol):
@@ -132,7 +133,7 @@ def _waiting(queue) -> int:
     try:
         return queue.qsize()
     except NotImplementedError:  # macOS has no sem_getvalue
-        return 4 if queue.full() else 0
+        return QUEUE_CHUNKS if queue.full() else 0
 
 
 class _WriterGone(Exception):
@@ -151,7 +152,7 @@ def _put(queue, item, parent: int) -> None:
 
 def _from_process(args: tuple, on_idle: Callable[[], None] | None = None) -> Iterator[Chunk]:
     ctx = mp.get_context("fork")  # the child needs nothing but what is imported already
-    queue = ctx.Queue(maxsize=4)
+    queue = ctx.Queue(maxsize=QUEUE_CHUNKS)
     proc = ctx.Process(target=_produce, args=(args, queue), daemon=True)
     proc.start()
     decoder = msgspec.msgpack.Decoder(Chunk)
